@@ -1,0 +1,44 @@
+// The primitives a CryptoProvider supplies: block ciphers, stream ciphers, MACs and randomness,
+// with no SSH knowledge. The SSH constructions on top of them live in ciphers/ and macs/.
+
+export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+
+/** A keyed MAC over the concatenation `a || b` (SSH MACs always cover `uint32 seq || packet`). */
+export type MacFunction = (a: Uint8Array, b: Uint8Array, out: Uint8Array) => void;
+
+/** AES-GCM with a fixed key, one call per packet. */
+export interface AesGcm {
+  /** Encrypts `data` in place and writes the 16-byte tag into `tag`. */
+  seal(iv: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): void;
+  /**
+   * Verifies `tag` and, only if it is valid, returns the plaintext of `data` (`data` itself
+   * decrypted in place, or a new buffer). Returns undefined on a bad tag.
+   */
+  open(iv: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): Uint8Array | undefined;
+}
+
+export interface CryptoPrimitives {
+  /**
+   * True when the primitives need buffers whose byteOffset is a multiple of 4 (noble works on
+   * Uint32Array views). The packet decoder then copies an unaligned packet once instead of
+   * decrypting it in place.
+   */
+  readonly alignedBuffers: boolean;
+  /**
+   * AES in CTR mode (RFC 4344 §4) with a counter that carries across calls. Each call transforms
+   * `data` in place; its length is a multiple of 16 and its byteOffset a multiple of 4.
+   */
+  aesCtr(key: Uint8Array, iv: Uint8Array): (data: Uint8Array) => void;
+  aesGcm(key: Uint8Array): AesGcm;
+  /**
+   * The original ChaCha20 (64-bit nonce, 64-bit block counter), XORing its keystream into `data`
+   * in place starting at block `counter`.
+   */
+  chacha20(key: Uint8Array, nonce: Uint8Array, counter: number, data: Uint8Array): void;
+  /** Poly1305 one-time authenticator of `data` under a 32-byte key, written into `out` (16 bytes). */
+  poly1305(key: Uint8Array, data: Uint8Array, out: Uint8Array): void;
+  /** HMAC with the given hash and key. */
+  hmac(hash: HashName, key: Uint8Array): MacFunction;
+  /** Fills `out` with cryptographically secure random bytes. */
+  randomFill(out: Uint8Array): void;
+}

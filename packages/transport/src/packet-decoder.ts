@@ -1,0 +1,180 @@
+// Incoming half of the binary packet protocol (RFC 4253 §6). Sans-I/O: bytes go in with push(),
+// payloads come out of next(). The length is checked before anything is allocated; the MAC or tag
+// is checked before a payload is returned. A packet that arrived whole inside one pushed chunk is
+// decrypted in that chunk without copying; one that straddles chunks is gathered into a reused
+// assembly buffer (a fresh allocation per packet costs more than the copy).
+import { MalformedMessageError, PacketLengthError } from '@sshts/wire';
+import type { PacketOpener } from './cipher.js';
+import type { CryptoPrimitives } from './crypto-primitives.js';
+import { DEFAULT_MAX_INCOMING_PACKET_LENGTH, MIN_PADDING } from './limits.js';
+import { createOpener, type DirectionKeys, INITIAL_KEYS } from './packet-protection.js';
+
+export interface PacketDecoderOptions {
+  /** Largest `packet_length` accepted (default 256 KiB, as OpenSSH). At least 35000 − 4. */
+  maxPacketLength?: number;
+  /** First sequence number (default 0). Only for known-answer tests that start mid-stream. */
+  initialSequenceNumber?: number;
+}
+
+export class PacketDecoder {
+  private opener: PacketOpener;
+  private seq = 0;
+  private readonly chunks: Uint8Array[] = [];
+  private headOffset = 0;
+  private available = 0;
+  /** packet_length of the packet being received, or -1 before its header is decoded. */
+  private pendingLength = -1;
+  private readonly header = new Uint8Array(32);
+  /** Reused for packets that straddle chunks; dropped when the decoder runs empty. */
+  private assembly: Uint8Array | undefined;
+  private readonly maxPacketLength: number;
+  private readonly aligned: boolean;
+  /** The sequence number of the packet `next()` returned last (for SSH_MSG_UNIMPLEMENTED). */
+  lastSequenceNumber = -1;
+  packetsSinceKeys = 0;
+  bytesSinceKeys = 0;
+  sequenceWrapped = false;
+
+  constructor(
+    private readonly primitives: CryptoPrimitives,
+    options: PacketDecoderOptions = {},
+  ) {
+    this.opener = createOpener(primitives, INITIAL_KEYS);
+    this.maxPacketLength = options.maxPacketLength ?? DEFAULT_MAX_INCOMING_PACKET_LENGTH;
+    if (this.maxPacketLength < 35000 - 4) throw new RangeError('maxPacketLength below the RFC 4253 minimum');
+    this.aligned = primitives.alignedBuffers;
+    this.seq = (options.initialSequenceNumber ?? 0) >>> 0;
+  }
+
+  get sequenceNumber(): number {
+    return this.seq;
+  }
+
+  /** Bytes received but not yet returned as packets. */
+  get bufferedLength(): number {
+    return this.available;
+  }
+
+  /** Switches to new keys; call right after receiving NEWKEYS, before the next `next()`. */
+  setKeys(keys: DirectionKeys): void {
+    this.opener = createOpener(this.primitives, keys);
+    this.packetsSinceKeys = 0;
+    this.bytesSinceKeys = 0;
+  }
+
+  resetSequence(): void {
+    this.seq = 0;
+    this.sequenceWrapped = false;
+  }
+
+  /** Queues received bytes. The decoder owns `chunk` from now on and may decrypt it in place. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.available += chunk.length;
+  }
+
+  /**
+   * Returns the next payload, or undefined until more bytes arrive. The payload is a view valid
+   * until the next call of `next()`: parse it then, and copy what must be kept. Throws
+   * PacketLengthError, MacError or MalformedMessageError; the connection is then unusable.
+   */
+  next(): Uint8Array | undefined {
+    const opener = this.opener;
+    if (this.pendingLength < 0) {
+      if (this.available < opener.headerLength) return undefined;
+      const length = opener.decryptLength(this.seq, this.peekHeader(opener.headerLength));
+      this.checkLength(length, opener);
+      this.pendingLength = length;
+    }
+    const total = 4 + this.pendingLength + opener.macLength;
+    if (this.available < total) return undefined;
+    const body = opener.open(this.seq, this.take(total));
+
+    const packetLength = this.pendingLength;
+    this.pendingLength = -1;
+    this.lastSequenceNumber = this.seq;
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.sequenceWrapped = true;
+    this.packetsSinceKeys++;
+    this.bytesSinceKeys += total;
+
+    const padding = body[0]!;
+    const payloadLength = packetLength - 1 - padding;
+    if (padding < MIN_PADDING) throw new MalformedMessageError('padding_length', `${padding} is below 4`);
+    if (payloadLength < 1) {
+      throw new MalformedMessageError('padding_length', `${padding} leaves no payload in ${packetLength}`);
+    }
+    return body.subarray(1, 1 + payloadLength);
+  }
+
+  private checkLength(length: number, opener: PacketOpener): void {
+    if (length < 1 + MIN_PADDING + 1) {
+      throw new PacketLengthError(length, `packet_length ${length} is too small`);
+    }
+    if (length > this.maxPacketLength) {
+      throw new PacketLengthError(
+        length,
+        `packet_length ${length} exceeds the limit of ${this.maxPacketLength}`,
+      );
+    }
+    const counted = opener.lengthIsAad ? length : length + 4;
+    if (counted % opener.blockSize !== 0) {
+      throw new PacketLengthError(length, `packet_length ${length} is not a multiple of ${opener.blockSize}`);
+    }
+  }
+
+  /** The first `n` bytes without consuming them (a view when contiguous, else a copy). */
+  private peekHeader(n: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (first.length - this.headOffset >= n) return first.subarray(this.headOffset, this.headOffset + n);
+    const out = this.header.subarray(0, n);
+    this.copyOut(out);
+    return out;
+  }
+
+  /** Removes `n` bytes from the front: a view into the chunk when possible, else one copy. */
+  private take(n: number): Uint8Array {
+    const first = this.chunks[0]!;
+    const start = first.byteOffset + this.headOffset;
+    if (first.length - this.headOffset >= n && (!this.aligned || start % 4 === 0)) {
+      const view = first.subarray(this.headOffset, this.headOffset + n);
+      this.consume(n);
+      return view;
+    }
+    if (!this.assembly || this.assembly.length < n) this.assembly = new Uint8Array(Math.max(n, 36 * 1024));
+    const out = this.assembly.subarray(0, n);
+    this.copyOut(out);
+    this.consume(n);
+    // An idle connection should not pin the buffer; the view handed out keeps it alive meanwhile.
+    if (this.available === 0) this.assembly = undefined;
+    return out;
+  }
+
+  private copyOut(out: Uint8Array): void {
+    let filled = 0;
+    let offset = this.headOffset;
+    for (const chunk of this.chunks) {
+      const part = chunk.subarray(offset, offset + (out.length - filled));
+      out.set(part, filled);
+      filled += part.length;
+      offset = 0;
+      if (filled === out.length) return;
+    }
+  }
+
+  private consume(n: number): void {
+    this.available -= n;
+    while (n > 0) {
+      const first = this.chunks[0]!;
+      const left = first.length - this.headOffset;
+      if (n < left) {
+        this.headOffset += n;
+        return;
+      }
+      n -= left;
+      this.chunks.shift();
+      this.headOffset = 0;
+    }
+  }
+}
