@@ -1,5 +1,5 @@
 // Cipher algorithms and the per-direction packet protection they produce (RFC 4253 §6.3).
-import type { CryptoPrimitives } from './crypto-primitives.js';
+import type { CryptoPrimitives, StreamCipher } from './crypto-primitives.js';
 
 /**
  * Seals outgoing packets in place. `packet` spans `uint32 packet_length || padding_length ||
@@ -14,6 +14,12 @@ export interface PacketSealer {
    */
   readonly lengthIsAad: boolean;
   seal(seq: number, packet: Uint8Array): void;
+  /**
+   * Optional: seals a packet given its 4-byte length field and its body (`padding_length || payload
+   * || padding`), returning the wire bytes as a list of chunks. Neither argument is modified or kept
+   * except `lengthField`, which may be returned as the first chunk.
+   */
+  sealDetached?(seq: number, lengthField: Uint8Array, body: Uint8Array): Uint8Array[];
 }
 
 /** Opens incoming packets: learns the length first, then verifies and decrypts in place. */
@@ -51,8 +57,8 @@ interface CipherAlgorithmBase {
 /** A cipher used together with a negotiated MAC (CTR modes, and `none`). */
 export interface StreamCipherAlgorithm extends CipherAlgorithmBase {
   readonly kind: 'stream';
-  /** Returns a function transforming whole blocks in place, its state carried across packets. */
-  createStream(p: CryptoPrimitives, key: Uint8Array, iv: Uint8Array): (data: Uint8Array) => void;
+  /** Returns the cipher stream for one direction, its state carried across packets. */
+  createStream(p: CryptoPrimitives, key: Uint8Array, iv: Uint8Array): StreamCipher;
 }
 
 /** A cipher that authenticates by itself; the MAC negotiation is ignored for it (PROTOCOL §1.6). */

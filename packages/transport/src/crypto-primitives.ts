@@ -3,13 +3,30 @@
 
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
-/** A keyed MAC over the concatenation `a || b` (SSH MACs always cover `uint32 seq || packet`). */
-export type MacFunction = (a: Uint8Array, b: Uint8Array, out: Uint8Array) => void;
+/** A keyed MAC over the concatenation of `parts` (SSH MACs cover `uint32 seq || packet`). */
+export type MacFunction = (parts: readonly Uint8Array[], out: Uint8Array) => void;
+
+/** A cipher stream whose state carries across calls (AES-CTR, RFC 4344 §4). */
+export interface StreamCipher {
+  /** Transforms `data` in place; its length is a multiple of 16, its byteOffset of 4. */
+  crypt(data: Uint8Array): void;
+  /**
+   * Optional: returns the transformed bytes as a new buffer, leaving `data` untouched (offered by
+   * primitives that cannot work in place, so the result can be sent without a copy back).
+   */
+  cryptDetached?(data: Uint8Array): Uint8Array;
+}
 
 /** AES-GCM with a fixed key, one call per packet. */
 export interface AesGcm {
   /** Encrypts `data` in place and writes the 16-byte tag into `tag`. */
   seal(iv: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): void;
+  /**
+   * Optional: returns `[ciphertext, tag]` as new buffers, leaving `data` untouched. Offered by
+   * primitives that cannot encrypt in place (node:crypto always returns a fresh buffer), so the
+   * packet can go to the socket as chunks instead of being copied back.
+   */
+  sealDetached?(iv: Uint8Array, aad: Uint8Array, data: Uint8Array): [Uint8Array, Uint8Array];
   /**
    * Verifies `tag` and, only if it is valid, returns the plaintext of `data` (`data` itself
    * decrypted in place, or a new buffer). Returns undefined on a bad tag.
@@ -24,11 +41,8 @@ export interface CryptoPrimitives {
    * decrypting it in place.
    */
   readonly alignedBuffers: boolean;
-  /**
-   * AES in CTR mode (RFC 4344 §4) with a counter that carries across calls. Each call transforms
-   * `data` in place; its length is a multiple of 16 and its byteOffset a multiple of 4.
-   */
-  aesCtr(key: Uint8Array, iv: Uint8Array): (data: Uint8Array) => void;
+  /** AES in CTR mode (RFC 4344 §4) with a counter that carries across calls. */
+  aesCtr(key: Uint8Array, iv: Uint8Array): StreamCipher;
   aesGcm(key: Uint8Array): AesGcm;
   /**
    * The original ChaCha20 (64-bit nonce, 64-bit block counter), XORing its keystream into `data`

@@ -24,10 +24,11 @@ function nobleHmac(hash: HashName, key: Uint8Array): MacFunction {
   // Key the inner and outer hashes once; each packet clones that state instead of re-keying.
   const keyed = hmac.create(hashes[hash], key) as unknown as ClonableMac;
   let scratch: ClonableMac | undefined;
-  return (a, b, out) => {
+  return (parts, out) => {
     const h = keyed._cloneInto(scratch);
     scratch = h;
-    h.update(a).update(b).digestInto(out);
+    for (const part of parts) h.update(part);
+    h.digestInto(out);
   };
 }
 
@@ -64,8 +65,10 @@ export const noblePrimitives: CryptoPrimitives = {
   aesCtr(key, iv) {
     const roundKeys = unsafe.expandKeyLE(key);
     const counter = iv.slice(0, 16); // ctrCounter advances this block in place, per block
-    return (data) => {
-      unsafe.ctrCounter(roundKeys, counter, data, data);
+    return {
+      crypt(data) {
+        unsafe.ctrCounter(roundKeys, counter, data, data);
+      },
     };
   },
   aesGcm(key) {

@@ -6,7 +6,7 @@ import { MacError } from '@sshts/wire';
 import type { CipherAlgorithm, PacketOpener, PacketSealer, StreamCipherAlgorithm } from './cipher.js';
 import { noneCipher } from './ciphers/none.js';
 import { constantTimeEqual } from './constant-time.js';
-import type { CryptoPrimitives, MacFunction } from './crypto-primitives.js';
+import type { CryptoPrimitives, MacFunction, StreamCipher } from './crypto-primitives.js';
 import type { MacAlgorithm } from './mac.js';
 import { noneMac } from './macs/none.js';
 
@@ -54,7 +54,8 @@ class StreamMacSealer implements PacketSealer {
   readonly blockSize: number;
   readonly macLength: number;
   readonly lengthIsAad: boolean;
-  private readonly crypt: (data: Uint8Array) => void;
+  readonly sealDetached?: (seq: number, lengthField: Uint8Array, body: Uint8Array) => Uint8Array[];
+  private readonly stream: StreamCipher;
   private readonly mac: MacFunction;
   private readonly seq = new SequenceField();
 
@@ -62,19 +63,30 @@ class StreamMacSealer implements PacketSealer {
     this.blockSize = cipher.blockSize;
     this.macLength = keys.mac.digestLength;
     this.lengthIsAad = keys.mac.etm;
-    this.crypt = cipher.createStream(p, keys.encKey, keys.iv);
+    this.stream = cipher.createStream(p, keys.encKey, keys.iv);
     this.mac = keys.mac.create(p, keys.macKey);
+    const { cryptDetached } = this.stream;
+    // Encrypt-then-MAC can take the stream's fresh output as is: the length stays in the clear and
+    // the MAC covers the ciphertext (PROTOCOL §1.5).
+    if (this.lengthIsAad && cryptDetached) {
+      this.sealDetached = (seq, lengthField, body) => {
+        const ciphertext = cryptDetached.call(this.stream, body);
+        const mac = new Uint8Array(this.macLength);
+        this.mac([this.seq.set(seq), lengthField, ciphertext], mac);
+        return [lengthField, ciphertext, mac];
+      };
+    }
   }
 
   seal(seq: number, packet: Uint8Array): void {
     const end = packet.length - this.macLength;
     const macOut = packet.subarray(end);
     if (this.lengthIsAad) {
-      this.crypt(packet.subarray(4, end));
-      this.mac(this.seq.set(seq), packet.subarray(0, end), macOut);
+      this.stream.crypt(packet.subarray(4, end));
+      this.mac([this.seq.set(seq), packet.subarray(0, end)], macOut);
     } else {
-      this.mac(this.seq.set(seq), packet.subarray(0, end), macOut);
-      this.crypt(packet.subarray(0, end));
+      this.mac([this.seq.set(seq), packet.subarray(0, end)], macOut);
+      this.stream.crypt(packet.subarray(0, end));
     }
   }
 }
@@ -84,7 +96,7 @@ class StreamMacOpener implements PacketOpener {
   readonly macLength: number;
   readonly lengthIsAad: boolean;
   readonly headerLength: number;
-  private readonly crypt: (data: Uint8Array) => void;
+  private readonly stream: StreamCipher;
   private readonly mac: MacFunction;
   private readonly seq = new SequenceField();
   /** Encrypt-and-MAC: the first block, decrypted to learn the length, kept for `open`. */
@@ -96,7 +108,7 @@ class StreamMacOpener implements PacketOpener {
     this.macLength = keys.mac.digestLength;
     this.lengthIsAad = keys.mac.etm;
     this.headerLength = this.lengthIsAad ? 4 : cipher.blockSize;
-    this.crypt = cipher.createStream(p, keys.encKey, keys.iv);
+    this.stream = cipher.createStream(p, keys.encKey, keys.iv);
     this.mac = keys.mac.create(p, keys.macKey);
     this.firstBlock = new Uint8Array(cipher.blockSize);
     this.expectedMac = new Uint8Array(this.macLength);
@@ -106,7 +118,7 @@ class StreamMacOpener implements PacketOpener {
     if (this.lengthIsAad) return new DataView(header.buffer, header.byteOffset, 4).getUint32(0);
     // The stream advances by one block here; `open` continues from the second block.
     this.firstBlock.set(header.subarray(0, this.blockSize));
-    this.crypt(this.firstBlock);
+    this.stream.crypt(this.firstBlock);
     return new DataView(this.firstBlock.buffer).getUint32(0);
   }
 
@@ -114,18 +126,21 @@ class StreamMacOpener implements PacketOpener {
     const end = packet.length - this.macLength;
     if (this.lengthIsAad) {
       this.checkMac(seq, packet.subarray(0, end), packet.subarray(end));
-      this.crypt(packet.subarray(4, end));
-    } else {
-      packet.set(this.firstBlock, 0);
-      this.crypt(packet.subarray(this.blockSize, end));
-      this.checkMac(seq, packet.subarray(0, end), packet.subarray(end));
+      const body = packet.subarray(4, end);
+      // A primitive that cannot work in place returns a fresh buffer; use it rather than copy back.
+      if (this.stream.cryptDetached) return this.stream.cryptDetached(body);
+      this.stream.crypt(body);
+      return body;
     }
+    packet.set(this.firstBlock, 0);
+    this.stream.crypt(packet.subarray(this.blockSize, end));
+    this.checkMac(seq, packet.subarray(0, end), packet.subarray(end));
     return packet.subarray(4, end);
   }
 
   private checkMac(seq: number, covered: Uint8Array, received: Uint8Array): void {
     if (this.macLength === 0) return;
-    this.mac(this.seq.set(seq), covered, this.expectedMac);
+    this.mac([this.seq.set(seq), covered], this.expectedMac);
     if (!constantTimeEqual(this.expectedMac, received)) throw new MacError();
   }
 }

@@ -72,3 +72,70 @@ describe('property: any payloads, any chunking', () => {
     );
   });
 });
+
+describe.each(providers)('provider $name: encodeChunks', (provider) => {
+  it.each(allSuites())('$label: chunks concatenate to what encode() gives', ({ cipher, mac }) => {
+    const keys = keysFor(cipher, mac);
+    const padding = (out: Uint8Array) => out.fill(0x5a); // same padding in both encoders
+    const chunked = new PacketEncoder(provider.primitives, { padding });
+    const whole = new PacketEncoder(provider.primitives, { padding });
+    chunked.setKeys(keys);
+    whole.setKeys(keys);
+    for (const size of sizes) {
+      const payload = patternBytes(size, size);
+      const chunks: Uint8Array[] = [];
+      const total = chunked.encodeChunks(payload, chunks);
+      const joined = new Uint8Array(total);
+      let at = 0;
+      for (const c of chunks) {
+        joined.set(c, at);
+        at += c.length;
+      }
+      expect(at).toBe(total);
+      expect(joined).toEqual(whole.encode(payload));
+    }
+    expect(chunked.sequenceNumber).toBe(sizes.length);
+  });
+
+  it('returns the cipher output without copying where the primitive cannot work in place', () => {
+    const gcm = allSuites().find((s) => s.cipher.name === 'aes128-gcm@openssh.com')!;
+    const encoder = new PacketEncoder(provider.primitives);
+    encoder.setKeys(keysFor(gcm.cipher, gcm.mac));
+    expect(encoder.canEncodeChunksWithoutCopy).toBe(provider.name === 'node');
+  });
+});
+
+describe.each(providers)('provider $name: drafts', (provider) => {
+  it.each(allSuites())('$label: a payload written in place seals like encode()', ({ cipher, mac }) => {
+    const keys = keysFor(cipher, mac);
+    const padding = (out: Uint8Array) => out.fill(0x33);
+    const drafting = new PacketEncoder(provider.primitives, { padding });
+    const whole = new PacketEncoder(provider.primitives, { padding });
+    drafting.setKeys(keys);
+    whole.setKeys(keys);
+    for (const size of sizes) {
+      const payload = patternBytes(size, size + 1);
+      const draft = drafting.draft(size);
+      expect(draft.payload.length).toBe(size);
+      draft.payload.set(payload);
+      const chunks: Uint8Array[] = [];
+      const total = drafting.seal(draft, chunks);
+      const joined = new Uint8Array(total);
+      let at = 0;
+      for (const c of chunks) {
+        joined.set(c, at);
+        at += c.length;
+      }
+      expect(joined).toEqual(whole.encode(payload));
+    }
+  });
+
+  it('refuses a second draft before the first is sealed, and a draft from older keys', () => {
+    const { cipher, mac } = allSuites()[0]!;
+    const encoder = new PacketEncoder(provider.primitives);
+    const first = encoder.draft(10);
+    expect(() => encoder.draft(10)).toThrow(/not been sealed/);
+    encoder.setKeys(keysFor(cipher, mac));
+    expect(() => encoder.seal(first, [])).toThrow(/not the open draft/);
+  });
+});

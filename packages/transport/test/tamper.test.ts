@@ -61,7 +61,7 @@ function forgedHeader(
     return { keys, header: field.subarray(0, 4) };
   }
   if (suite.cipher.kind === 'stream' && !suite.mac.etm) {
-    p.aesCtr(keys.encKey.slice(0, suite.cipher.keyLength), keys.iv)(field);
+    p.aesCtr(keys.encKey.slice(0, suite.cipher.keyLength), keys.iv).crypt(field);
     return { keys, header: field };
   }
   return { keys, header: field.subarray(0, 4) };

@@ -26,7 +26,7 @@ class InvocationCounter {
 
 function createSealer(gcm: AesGcm, iv: Uint8Array): PacketSealer {
   const counter = new InvocationCounter(iv);
-  return {
+  const sealer: PacketSealer = {
     blockSize: BLOCK_SIZE,
     macLength: TAG_LENGTH,
     lengthIsAad: true,
@@ -36,6 +36,15 @@ function createSealer(gcm: AesGcm, iv: Uint8Array): PacketSealer {
       counter.increment();
     },
   };
+  const { sealDetached } = gcm;
+  if (sealDetached) {
+    sealer.sealDetached = (_seq, lengthField, body) => {
+      const [ciphertext, tag] = sealDetached(counter.iv, lengthField, body);
+      counter.increment();
+      return [lengthField, ciphertext, tag];
+    };
+  }
+  return sealer;
 }
 
 function createOpener(gcm: AesGcm, iv: Uint8Array): PacketOpener {

@@ -8,5 +8,5 @@ export const noneCipher: StreamCipherAlgorithm = {
   ivLength: 0,
   blockSize: 8,
   legacy: true,
-  createStream: () => () => {},
+  createStream: () => ({ crypt() {} }),
 };

@@ -26,8 +26,11 @@ export const nodePrimitives: CryptoPrimitives = {
   aesCtr(key, iv) {
     // One OpenSSL context for the life of the keys: its counter carries across packets (RFC 4344 §4).
     const cipher = createCipheriv(aesName(key, 'ctr'), key, iv.subarray(0, 16));
-    return (data) => {
-      data.set(cipher.update(data));
+    return {
+      crypt(data) {
+        data.set(cipher.update(data));
+      },
+      cryptDetached: (data) => plainView(cipher.update(data)),
     };
   },
   aesGcm(key) {
@@ -41,6 +44,13 @@ export const nodePrimitives: CryptoPrimitives = {
         cipher.final();
         data.set(out);
         tag.set(cipher.getAuthTag());
+      },
+      sealDetached(iv, aad, data) {
+        const cipher = createCipheriv(name, secret, iv);
+        cipher.setAAD(aad);
+        const ciphertext = cipher.update(data);
+        cipher.final();
+        return [plainView(ciphertext), plainView(cipher.getAuthTag())];
       },
       open(iv, aad, data, tag) {
         const decipher = createDecipheriv(name, secret, iv);
@@ -70,8 +80,10 @@ export const nodePrimitives: CryptoPrimitives = {
   hmac(hash, key) {
     const secret = createSecretKey(key);
     const name = hmacNames[hash];
-    return (a, b, out) => {
-      out.set(createHmac(name, secret).update(a).update(b).digest());
+    return (parts, out) => {
+      const h = createHmac(name, secret);
+      for (const part of parts) h.update(part);
+      out.set(h.digest());
     };
   },
   randomFill(out) {
