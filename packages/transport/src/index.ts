@@ -1,3 +1,4 @@
+export type { ByteStream } from './byte-stream.js';
 export type {
   AeadCipherAlgorithm,
   CipherAlgorithm,
@@ -15,6 +16,7 @@ export type {
   MacFunction,
   StreamCipher,
 } from './crypto-provider.js';
+export { formatIdentification, type Identification, IdentificationReader } from './identification.js';
 export type {
   KexContext,
   KexExchange,
@@ -23,11 +25,23 @@ export type {
   KexServerContext,
   KexStep,
 } from './kex-method.js';
+export { type AlgorithmLists, decodeKexInit, encodeKexInit, type KexInit } from './kexinit.js';
+export { deriveKey, deriveSessionKeys, hashFunction, type SessionKeys } from './key-derivation.js';
 export * from './limits.js';
 export type { MacAlgorithm } from './mac.js';
 export * from './macs/index.js';
+export * from './negotiate.js';
 export { noblePrimitives, nobleProvider } from './noble-provider.js';
 export { PacketDecoder, type PacketDecoderOptions } from './packet-decoder.js';
 export { type PacketDraft, PacketEncoder, type PacketEncoderOptions } from './packet-encoder.js';
 export { createOpener, createSealer, type DirectionKeys, INITIAL_KEYS } from './packet-protection.js';
+export { type AlgorithmPreferences, defaultAlgorithmPreferences } from './preferences.js';
 export { findCipher, findMac } from './registry.js';
+export { type RekeyLimits, rekeyBytesLimit } from './rekey.js';
+export { driveOverStream, type StreamDriver } from './stream-driver.js';
+export {
+  type CloseInfo,
+  TransportConnection,
+  type TransportConnectionOptions,
+  type TransportLogEvent,
+} from './transport-connection.js';

@@ -1,0 +1,49 @@
+// The key types and signature algorithms we implement, looked up by name (ARCHITECTURE.md
+// principle 4). The negotiated or received name picks a value from these tables.
+import { ecdsaNistp256KeyType, ecdsaNistp384KeyType, ecdsaNistp521KeyType } from './ecdsa.js';
+import { ed25519KeyType } from './ed25519.js';
+import type { KeyType } from './key-type.js';
+import { rsaKeyType } from './rsa.js';
+
+/** Every key type this package can decode and verify with. */
+export const keyTypes: readonly KeyType[] = Object.freeze([
+  ed25519KeyType,
+  ecdsaNistp256KeyType,
+  ecdsaNistp384KeyType,
+  ecdsaNistp521KeyType,
+  rsaKeyType,
+]);
+
+const byName: ReadonlyMap<string, KeyType> = new Map(keyTypes.map((t) => [t.name, t]));
+const byAlgorithm: ReadonlyMap<string, KeyType> = new Map(
+  keyTypes.flatMap((t) => t.signatureAlgorithms.map((a) => [a, t] as const)),
+);
+
+/** The key type whose blob type name is `name`, if we implement it. */
+export function findKeyType(name: string): KeyType | undefined {
+  return byName.get(name);
+}
+
+/**
+ * The key blob type that signature algorithm `algorithm` uses, e.g. `rsa-sha2-256` → `ssh-rsa`
+ * (RFC 8332 §3), `ssh-ed25519` → `ssh-ed25519`; undefined for an algorithm we don't implement.
+ */
+export function keyTypeForAlgorithm(algorithm: string): string | undefined {
+  return byAlgorithm.get(algorithm)?.name;
+}
+
+/**
+ * Signature (host-key / publickey) algorithms we verify and offer, in preference order. The order
+ * follows OpenSSH 9.2's defaults for the types we implement (protocol-checklist §9).
+ */
+export const publicKeyAlgorithms: readonly string[] = Object.freeze([
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+]);
+
+/** Available but not offered unless asked for (ARCHITECTURE.md principle 8): SHA-1 RSA signatures. */
+export const legacyPublicKeyAlgorithms: readonly string[] = Object.freeze(['ssh-rsa']);

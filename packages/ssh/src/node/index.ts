@@ -1,0 +1,17 @@
+// sshts for Node.js (the "node" export condition): everything from the browser-safe entry, with a
+// Transport that can dial TCP and uses node:crypto for `crypto: 'auto'`.
+import { connectTcp, nodeProvider } from '@sshts/transport/node';
+import { Transport as BaseTransport, type TransportOptions } from '../transport.js';
+
+export * from '../index.js';
+
+export class Transport extends BaseTransport {
+  static override defaultProvider = nodeProvider;
+  static override nodeProvider = nodeProvider;
+
+  /** Opens a TCP connection (TCP_NODELAY on) to host:port and wraps it; call startClient() next. */
+  static async connect(host: string, port = 22, options: TransportOptions = {}): Promise<Transport> {
+    const stream = await connectTcp(host, port, { timeout: options.timeout, signal: options.signal });
+    return new Transport(stream, options);
+  }
+}

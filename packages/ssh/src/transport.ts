@@ -1,0 +1,179 @@
+// Transport: the low-level connection object of API.md (paramiko's Transport), binding the sans-I/O
+// TransportConnection to a ByteStream with the default key exchanges and host-key algorithms.
+// Authentication and channels attach to it in later layers.
+import { kexMethods } from '@sshts/kex';
+import type { PublicKey } from '@sshts/keys';
+import {
+  type ByteStream,
+  type CloseInfo,
+  type CryptoProvider,
+  driveOverStream,
+  nobleProvider,
+  type RekeyLimits,
+  TransportConnection,
+  type TransportLogEvent,
+} from '@sshts/transport';
+import { SSHError, TimeoutError } from '@sshts/wire';
+
+export type AlgorithmOverrides = Partial<
+  Record<'kex' | 'hostKey' | 'cipher' | 'mac' | 'compression', string[]>
+>;
+
+export interface TransportOptions {
+  /** Algorithm preference lists; each replaces our default list for its slot. */
+  algorithms?: AlgorithmOverrides;
+  /** 'auto': node:crypto bulk ciphers in Node, noble elsewhere. */
+  crypto?: 'auto' | 'noble' | 'node' | CryptoProvider;
+  /** Milliseconds for the TCP connect and the handshake. */
+  timeout?: number;
+  rekeyLimits?: RekeyLimits;
+  signal?: AbortSignal;
+  /** Protocol trace: message names, sizes, negotiated algorithms; never key material. */
+  logger?: (event: TransportLogEvent) => void;
+}
+
+export interface StartClientOptions {
+  /** Trust decision for the server's host key, called after its signature has verified. */
+  verifyHostKey?: (key: PublicKey) => boolean | Promise<boolean>;
+}
+
+export interface Negotiation {
+  kex: string;
+  hostKey: string;
+  cipher: [cs: string, sc: string];
+  mac: [cs: string, sc: string];
+  compression: [cs: string, sc: string];
+}
+
+export class Transport {
+  /** The provider `crypto: 'auto'` means here; the Node entry point sets node:crypto. */
+  static defaultProvider: CryptoProvider = nobleProvider;
+  static nodeProvider: CryptoProvider | undefined;
+
+  readonly connection: TransportConnection;
+  readonly closed: Promise<{ reason: string; code?: number }>;
+  private readonly stream: ByteStream;
+  private readonly options: TransportOptions;
+  private started = false;
+
+  constructor(stream: ByteStream, options: TransportOptions = {}) {
+    this.stream = stream;
+    this.options = options;
+    const ctor = this.constructor as typeof Transport;
+    const provider = resolveProvider(options.crypto ?? 'auto', ctor);
+    this.connection = new TransportConnection({
+      role: 'client',
+      provider,
+      kexMethods,
+      algorithms: options.algorithms,
+      rekeyLimits: options.rekeyLimits,
+      logger: options.logger,
+      verifyHostKey: (key) => this.verify(key),
+    });
+    this.closed = this.connection.closed.then((info: CloseInfo) => ({
+      reason: info.reason,
+      code: info.code,
+    }));
+  }
+
+  private verifyHostKeyHook: StartClientOptions['verifyHostKey'];
+
+  private verify(key: PublicKey): boolean | Promise<boolean> {
+    return this.verifyHostKeyHook ? this.verifyHostKeyHook(key) : false;
+  }
+
+  /**
+   * Runs the handshake as a client: identification, key exchange, host-key verification. Rejects
+   * with the typed error that ended the connection (HostKeyError, NegotiationError, …).
+   */
+  async startClient(options: StartClientOptions = {}): Promise<void> {
+    if (this.started) throw new SSHError('ERR_STARTED', 'startClient() was already called');
+    this.started = true;
+    this.verifyHostKeyHook = options.verifyHostKey;
+    driveOverStream(this.connection, this.stream);
+    const seconds = this.options.rekeyLimits?.seconds;
+    if (seconds) {
+      // The sans-I/O core has no clock: tick it so a time-based rekey starts when due.
+      const interval = setInterval(() => this.connection.tick(Date.now()), Math.min(1000, seconds * 250));
+      void this.connection.closed.then(() => clearInterval(interval));
+    }
+    const handshake = this.connection.handshake();
+    const { timeout, signal } = this.options;
+    const guards: Promise<never>[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (timeout) {
+      guards.push(
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new TimeoutError(`handshake timed out after ${timeout} ms`)),
+            timeout,
+          );
+        }),
+      );
+    }
+    if (signal) {
+      guards.push(
+        new Promise((_, reject) => {
+          if (signal.aborted) reject(signal.reason);
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+      );
+    }
+    try {
+      await Promise.race([handshake, ...guards]);
+    } catch (error) {
+      this.connection.disconnect();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get remoteVersion(): string {
+    return this.connection.remoteIdentification;
+  }
+
+  get sessionId(): Uint8Array {
+    const id = this.connection.sessionId;
+    if (!id) throw new SSHError('ERR_NOT_CONNECTED', 'no key exchange has completed');
+    return id;
+  }
+
+  get negotiated(): Negotiation {
+    const n = this.connection.negotiated;
+    if (!n) throw new SSHError('ERR_NOT_CONNECTED', 'no key exchange has completed');
+    return { kex: n.kex, hostKey: n.hostKey, cipher: n.cipher, mac: n.mac, compression: n.compression };
+  }
+
+  getRemoteServerKey(): PublicKey {
+    const key = this.connection.hostKey;
+    if (!key) throw new SSHError('ERR_NOT_CONNECTED', 'no key exchange has completed');
+    return key;
+  }
+
+  rekey(): Promise<void> {
+    return this.connection.rekey();
+  }
+
+  async close(): Promise<void> {
+    this.connection.disconnect();
+    await this.closed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function resolveProvider(
+  crypto: NonNullable<TransportOptions['crypto']>,
+  ctor: typeof Transport,
+): CryptoProvider {
+  if (typeof crypto === 'object') return crypto;
+  if (crypto === 'noble') return nobleProvider;
+  if (crypto === 'node') {
+    if (!ctor.nodeProvider) throw new SSHError('ERR_NO_NODE_CRYPTO', "crypto: 'node' needs Node.js");
+    return ctor.nodeProvider;
+  }
+  return ctor.defaultProvider;
+}

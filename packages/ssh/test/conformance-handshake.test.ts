@@ -1,0 +1,100 @@
+// Issue 3 conformance: our client against real servers, for every kex, host-key, cipher and MAC
+// algorithm both sides support — one slot narrowed to one algorithm at a time, the rest default.
+// Each handshake verifies the host key, is accepted for ssh-userauth and reads the method list
+// from a `none` attempt. The matrix is printed at the end.
+import { kexMethods } from '@sshts/kex';
+import { keyTypeForAlgorithm, publicKeyAlgorithms } from '@sshts/keys';
+import { type Peer, type PeerName, peerAvailability, startPeer } from '@sshts/test-peers';
+import { nobleProvider } from '@sshts/transport';
+import { nodeProvider } from '@sshts/transport/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handshakeWith } from './peer-client.js';
+
+const PEERS: PeerName[] = ['openssh', 'dropbear', 'tinysshd', 'paramiko', 'asyncssh'];
+type Slot = 'kex' | 'hostKey' | 'cipher' | 'mac';
+
+const ours: Record<Slot, string[]> = {
+  kex: kexMethods.map((m) => m.name),
+  hostKey: [...publicKeyAlgorithms, 'ssh-rsa'],
+  cipher: nobleProvider.ciphers.map((c) => c.name),
+  mac: nobleProvider.macs.map((m) => m.name),
+};
+
+const matrix: string[] = [];
+afterAll(() => {
+  if (matrix.length > 0) console.log(`\nhandshake matrix (our client × peer):\n${matrix.join('\n')}\n`);
+});
+
+for (const name of PEERS) {
+  describe(`our client × ${name}`, async () => {
+    const availability = await peerAvailability(name);
+    if (!availability.available) {
+      it.skip(`${name}: ${availability.reason}`, () => {});
+      return;
+    }
+    let peer: Peer;
+    beforeAll(async () => {
+      // Enable everything the peer can do (OpenSSH 9.2 disables ssh-rsa, group14-sha1… by default).
+      const probe = await startPeer(name);
+      const supported = probe.supported;
+      await probe.close();
+      peer = await startPeer(name, { algorithms: supported });
+    }, 120_000);
+    afterAll(async () => {
+      await peer?.close();
+    });
+
+    it('completes the default handshake and lists auth methods', async () => {
+      const report = await handshakeWith(peer);
+      expect(report.transport.remoteVersion).toMatch(/^SSH-2\.0-/);
+      expect(report.authMethods.length).toBeGreaterThan(0);
+      expect(report.authMethods).not.toContain('none');
+      matrix.push(
+        `${name.padEnd(9)} default   ${JSON.stringify(report.transport.negotiated)} strict=${report.transport.connection.strictKex} methods=${report.authMethods.join(',')}`,
+      );
+      await report.close();
+    });
+
+    for (const slot of ['kex', 'hostKey', 'cipher', 'mac'] as Slot[]) {
+      it(`every ${slot} algorithm both sides support`, async () => {
+        const keyTypes = new Set(peer.hostKeys.map((k) => k.type));
+        const common = ours[slot].filter(
+          (a) =>
+            peer.supported[slot].includes(a) &&
+            // a host-key algorithm needs a key of its type on the server
+            (slot !== 'hostKey' || keyTypes.has(keyTypeForAlgorithm(a) ?? '')),
+        );
+        const streamCiphers = ours.cipher.filter(
+          (c) => c.endsWith('-ctr') && peer.supported.cipher.includes(c),
+        );
+        if (slot === 'mac' && streamCiphers.length === 0) {
+          // AEAD ciphers only (tinysshd): no MAC is ever negotiated with this peer.
+          matrix.push(`${name.padEnd(9)} mac       n/a: the peer has AEAD ciphers only`);
+          return;
+        }
+        expect(common.length, `no common ${slot}`).toBeGreaterThan(0);
+        const done: string[] = [];
+        for (const algorithm of common) {
+          // An ETM/non-ETM MAC only matters with a non-AEAD cipher: pin one for MAC runs.
+          const algorithms =
+            slot === 'mac'
+              ? {
+                  mac: [algorithm],
+                  cipher: ours.cipher.filter((c) => c.endsWith('-ctr') && peer.supported.cipher.includes(c)),
+                }
+              : { [slot]: [algorithm] };
+          for (const provider of [nobleProvider, nodeProvider]) {
+            const report = await handshakeWith(peer, { algorithms, crypto: provider });
+            const n = report.transport.negotiated;
+            const got = slot === 'cipher' ? n.cipher[0] : slot === 'mac' ? n.mac[0] : n[slot];
+            expect(got).toBe(algorithm);
+            expect(report.authMethods.length).toBeGreaterThan(0);
+            await report.close();
+          }
+          done.push(algorithm);
+        }
+        matrix.push(`${name.padEnd(9)} ${slot.padEnd(9)} ${done.join(', ')}`);
+      }, 600_000);
+    }
+  });
+}

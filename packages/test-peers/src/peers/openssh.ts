@@ -1,0 +1,111 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { requireCommand, runOk } from '../commands.js';
+import { ALL_HOST_KEY_TYPES, sshKeygen, usableHostKeyAlgorithm } from '../keys.js';
+import { prepareNamespace } from '../namespace.js';
+import { type PeerContext, type StartedPeer, stdioConnection } from '../peer.js';
+import { MARKER_VAR } from '../process.js';
+import type { PeerOptions, SupportedAlgorithms } from '../types.js';
+
+let supportedCache: Promise<SupportedAlgorithms> | undefined;
+
+/** What this OpenSSH build can do: `ssh -Q kex|HostKeyAlgorithms|cipher|mac` (host keys: types we can generate). */
+function openSshSupported(): Promise<SupportedAlgorithms> {
+  supportedCache ??= (async () => {
+    const ssh = requireCommand('ssh');
+    const q = async (what: string) =>
+      (await runOk(ssh, ['-Q', what]))
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    const [kex, hostKey, cipher, mac] = await Promise.all([
+      q('kex'),
+      q('HostKeyAlgorithms'),
+      q('cipher'),
+      q('mac'),
+    ]);
+    return { kex, hostKey: hostKey.filter(usableHostKeyAlgorithm), cipher, mac };
+  })();
+  supportedCache.catch(() => {
+    supportedCache = undefined;
+  });
+  return supportedCache;
+}
+
+/**
+ * OpenSSH sshd in inetd mode: every connect() spawns `/usr/sbin/sshd -i -f CONFIG -E LOG` with
+ * stdio pipes. As root it needs the privilege separation directory /run/sshd.
+ */
+export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Promise<StartedPeer> {
+  const sshd = requireCommand('sshd');
+  const supportedPromise = openSshSupported();
+  const types = options.hostKeyTypes ?? [...ALL_HOST_KEY_TYPES];
+  const keys = await Promise.all(types.map((t) => sshKeygen(ctx.dir, t)));
+
+  if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+
+  const authorizedKeys = join(ctx.dir, 'authorized_keys');
+  await writeFile(authorizedKeys, (options.authorizedKeys ?? []).map((l) => `${l.trim()}\n`).join(''), {
+    mode: 0o600,
+  });
+  const algorithms = options.algorithms ?? {};
+  const config = [
+    ...keys.map((k) => `HostKey ${k.privatePath}`),
+    'PidFile none',
+    'UsePAM no',
+    'StrictModes no',
+    'LogLevel DEBUG3',
+    `AuthorizedKeysFile ${authorizedKeys}`,
+    'PubkeyAuthentication yes',
+    `PasswordAuthentication ${options.password !== undefined ? 'yes' : 'no'}`,
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin yes',
+    'PrintMotd no',
+    'PrintLastLog no',
+    'Subsystem sftp internal-sftp',
+    // Sessions carry the marker too, so close() also finds commands they left running.
+    `SetEnv ${MARKER_VAR}=${ctx.dir}`,
+    ...(algorithms.kex ? [`KexAlgorithms ${algorithms.kex.join(',')}`] : []),
+    ...(algorithms.hostKey ? [`HostKeyAlgorithms ${algorithms.hostKey.join(',')}`] : []),
+    ...(algorithms.cipher ? [`Ciphers ${algorithms.cipher.join(',')}`] : []),
+    ...(algorithms.mac ? [`MACs ${algorithms.mac.join(',')}`] : []),
+    ...(options.rekeyLimit ? [`RekeyLimit ${options.rekeyLimit}`] : []),
+    ...(options.sshdConfig ?? []),
+  ];
+  const configPath = join(ctx.dir, 'sshd_config');
+  await writeFile(configPath, `${config.join('\n')}\n`);
+  const logPath = join(ctx.dir, 'sshd.log');
+  await writeFile(logPath, '');
+
+  // Syntax check with the same binary and config (fails fast on bad algorithm names).
+  await runOk(sshd, ['-t', '-f', configPath]);
+
+  // sshd checks passwords against /etc/shadow itself (UsePAM no); only a patched copy works.
+  const wrap = await prepareNamespace('openssh', ctx.dir, { password: options.password });
+
+  return {
+    hostKeys: keys.map(({ type, publicKey, fingerprint }) => ({ type, publicKey, fingerprint })),
+    supported: await supportedPromise,
+    connect: async () => {
+      const id = ctx.nextConnectionId();
+      const [cmd, args] = wrap(sshd, ['-i', '-f', configPath, '-E', logPath]);
+      const child = ctx.spawn(cmd, args, {}, `[sshd conn ${id}] `);
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', reject);
+      });
+      return stdioConnection(child);
+    },
+    log: () => {
+      let file = '';
+      try {
+        file = readFileSync(logPath, 'utf8');
+      } catch {
+        // Removed by close().
+      }
+      const stderr = ctx.log.toString();
+      return stderr ? `${file}\n${stderr}` : file;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { Readable, Writable } from 'node:stream';
+
+export type PeerName = 'openssh' | 'dropbear' | 'tinysshd' | 'paramiko' | 'asyncssh';
+
+export const PEER_NAMES: readonly PeerName[] = ['openssh', 'dropbear', 'tinysshd', 'paramiko', 'asyncssh'];
+
+export type HostKeyType = 'ed25519' | 'ecdsa256' | 'ecdsa384' | 'ecdsa521' | 'rsa';
+
+export type AlgorithmKind = 'kex' | 'hostKey' | 'cipher' | 'mac';
+
+export interface PeerOptions {
+  /**
+   * Restrict the server's algorithm lists (passed to its config/CLI where the peer allows it).
+   * OpenSSH: all four. paramiko, AsyncSSH: all four (names must be ones the library knows).
+   * tinysshd: only `kex` (maps to `-P` / `-S`). Dropbear: ignored (it has no run-time switch).
+   */
+  algorithms?: Partial<Record<AlgorithmKind, string[]>>;
+  /** Host key types to generate; default: every type the peer supports (tinysshd: ed25519 only). */
+  hostKeyTypes?: HostKeyType[];
+  /** OpenSSH RekeyLimit value, e.g. '1M'. OpenSSH, paramiko and AsyncSSH (data limit only); ignored elsewhere. */
+  rekeyLimit?: string;
+  /**
+   * OpenSSH public key lines allowed for the test user. Dropbear and tinysshd only read
+   * ~/.ssh/authorized_keys, so for them this needs root (a private mount namespace, namespace.ts).
+   */
+  authorizedKeys?: string[];
+  /**
+   * Accepted password for the test user. OpenSSH and Dropbear check /etc/shadow, so for them this
+   * needs root (a patched copy bind-mounted in a private mount namespace, namespace.ts); tinysshd
+   * has no password auth (ignored). When absent, OpenSSH and Dropbear turn password auth off.
+   */
+  password?: string;
+  /** OpenSSH only: extra sshd_config lines, appended after the generated ones. */
+  sshdConfig?: string[];
+}
+
+export interface PeerConnection {
+  /** Bytes from the server. */
+  input: Readable;
+  /** Bytes to the server. */
+  output: Writable;
+  close(): Promise<void>;
+}
+
+export interface PeerHostKey {
+  /** Key type as it appears in the public key line, e.g. 'ssh-ed25519', 'ecdsa-sha2-nistp384', 'ssh-rsa'. */
+  type: string;
+  /** OpenSSH one-line public key (`type base64`, no comment). */
+  publicKey: string;
+  /** `SHA256:…` as printed by `ssh-keygen -l`. */
+  fingerprint: string;
+}
+
+export interface SupportedAlgorithms {
+  kex: string[];
+  hostKey: string[];
+  cipher: string[];
+  mac: string[];
+}
+
+export interface Peer {
+  readonly name: PeerName;
+  /** The software version the server announces (its identification line without `SSH-2.0-`). */
+  readonly version: string;
+  /** The user name to authenticate as. */
+  readonly user: string;
+  readonly hostKeys: PeerHostKey[];
+  /** What this peer build supports, before `options.algorithms` narrowing. */
+  readonly supported: SupportedAlgorithms;
+  /** The peer's private temp dir (config, keys, logs); removed by `close()`. */
+  readonly dir: string;
+  /** A NEW connection each call. */
+  connect(): Promise<PeerConnection>;
+  /** The server's debug log so far. */
+  log(): string;
+  /** Live processes started for this peer (Linux: process groups and an environment marker). */
+  processes(): number[];
+  /** Kills every process, removes the temp dir. */
+  close(): Promise<void>;
+}
+
+export type Availability = { available: true } | { available: false; reason: string };

@@ -1,0 +1,68 @@
+// Binds a Node Duplex (net.Socket, a child process's stdio pair) to a ByteStream, with backpressure
+// both ways: the socket is paused while the reader falls behind, and writes wait for 'drain'.
+import type { Readable, Writable } from 'node:stream';
+import type { ByteStream } from '../byte-stream.js';
+
+/** Wraps a readable and a writable Node stream (the same object for a socket) as a ByteStream. */
+export function nodeStreamsToByteStream(input: Readable, output: Writable): ByteStream {
+  let closed = false;
+  const readable = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        input.on('data', (chunk: Buffer) => {
+          // A plain Uint8Array view: Buffer's slice() shares memory, a trap for consumers.
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          if ((controller.desiredSize ?? 1) <= 0) input.pause();
+        });
+        input.once('end', () => {
+          if (!closed) {
+            closed = true;
+            controller.close();
+          }
+        });
+        input.once('error', (error) => {
+          if (!closed) {
+            closed = true;
+            controller.error(error);
+          }
+        });
+      },
+      pull() {
+        input.resume();
+      },
+      cancel() {
+        input.destroy();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+  // Writes made in one tick leave as one vectored write: a packet sent as several chunks (length,
+  // ciphertext, tag) must not become several TCP segments with TCP_NODELAY on.
+  let corked = false;
+  const writable = new WritableStream<Uint8Array>({
+    write(chunk) {
+      if (!corked) {
+        corked = true;
+        output.cork();
+        process.nextTick(() => {
+          corked = false;
+          output.uncork();
+        });
+      }
+      return new Promise<void>((resolve, reject) => {
+        const ok = output.write(chunk, (error) => {
+          if (error) reject(error);
+        });
+        if (ok) resolve();
+        else output.once('drain', resolve);
+      });
+    },
+    close() {
+      return new Promise<void>((resolve) => output.end(resolve));
+    },
+    abort() {
+      output.destroy();
+    },
+  });
+  return { readable, writable };
+}
