@@ -15,6 +15,11 @@ import {
 } from '@sshts/transport';
 import { SSHError, TimeoutError } from '@sshts/wire';
 
+/** `Symbol.asyncDispose`, or the registry symbol TypeScript's helpers use where a runtime lacks it. */
+const asyncDispose: typeof Symbol.asyncDispose =
+  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
+  (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
+
 export type AlgorithmOverrides = Partial<
   Record<'kex' | 'hostKey' | 'cipher' | 'mac' | 'compression', string[]>
 >;
@@ -160,7 +165,7 @@ export class Transport {
     await this.closed;
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
+  async [asyncDispose](): Promise<void> {
     await this.close();
   }
 }

@@ -8,7 +8,7 @@ export function rewriteServerMessages(
   stream: ByteStream,
   rewrite: (payload: Uint8Array) => Uint8Array,
 ): ByteStream {
-  let buffer = new Uint8Array(0);
+  let buffer: Uint8Array = new Uint8Array(0);
   let lineDone = false;
   let passthrough = false;
   const transform = new TransformStream<Uint8Array, Uint8Array>({
