@@ -1,9 +1,41 @@
 #!/usr/bin/env node
 // The one test command (README Quick start, and what .ci/run calls): installs what it needs, then
 // builds, lints, checks the layer rule and runs every package's tests.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pnpm } from './pnpm.mjs';
+
+// The real peers the tests run against (TARGETS.md), as Debian packages and a file or module that
+// shows each is there. Missing ones are installed up front when running as root with apt; the
+// test harness (@sshts/test-peers) fails under CI=true if one is still missing.
+const PEERS = [
+  ['openssh-server', () => existsSync('/usr/sbin/sshd')],
+  ['openssh-client', () => existsSync('/usr/bin/ssh-keygen')],
+  ['dropbear-bin', () => existsSync('/usr/sbin/dropbear')],
+  ['tinysshd', () => existsSync('/usr/sbin/tinysshd')],
+  ['putty-tools', () => existsSync('/usr/bin/plink')],
+  ['python3-paramiko', () => pythonHas('paramiko')],
+  ['python3-asyncssh', () => pythonHas('asyncssh')],
+];
+
+function pythonHas(module) {
+  return spawnSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+}
+
+function installPeers() {
+  const missing = PEERS.filter(([, present]) => !present()).map(([name]) => name);
+  if (missing.length === 0) return;
+  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    console.log(`peers not installed (not root with apt): ${missing.join(' ')}`);
+    return;
+  }
+  console.log(`\n$ apt-get install ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env });
+}
 
 const packagesDir = join(import.meta.dirname, '..', 'packages');
 const reports = readdirSync(packagesDir).map((p) => join(packagesDir, p, '.vitest-report.json'));
@@ -15,6 +47,7 @@ const steps = [
   ['exec', 'depcruise', 'packages', '--config', '.dependency-cruiser.cjs'],
   ['exec', 'turbo', 'run', 'build', 'typecheck', 'test', '--concurrency=1', '--output-logs=new-only'],
 ];
+installPeers();
 let failedStep;
 for (const args of steps) {
   console.log(`\n$ pnpm ${args.join(' ')}`);

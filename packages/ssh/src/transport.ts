@@ -32,6 +32,10 @@ export interface TransportOptions {
   /** Milliseconds for the TCP connect and the handshake. */
   timeout?: number;
   rekeyLimits?: RekeyLimits;
+  /** Milliseconds of silence before a keepalive probe (OpenSSH ServerAliveInterval); 0 = off. */
+  keepaliveInterval?: number;
+  /** Unanswered probes before the server is declared dead (OpenSSH ServerAliveCountMax, default 3). */
+  keepaliveCountMax?: number;
   signal?: AbortSignal;
   /** Protocol trace: message names, sizes, negotiated algorithms; never key material. */
   logger?: (event: TransportLogEvent) => void;
@@ -72,6 +76,9 @@ export class Transport {
       kexMethods,
       algorithms: options.algorithms,
       rekeyLimits: options.rekeyLimits,
+      keepalive: options.keepaliveInterval
+        ? { interval: options.keepaliveInterval, countMax: options.keepaliveCountMax }
+        : undefined,
       logger: options.logger,
       verifyHostKey: (key) => this.verify(key),
     });
@@ -96,10 +103,12 @@ export class Transport {
     this.started = true;
     this.verifyHostKeyHook = options.verifyHostKey;
     driveOverStream(this.connection, this.stream);
-    const seconds = this.options.rekeyLimits?.seconds;
-    if (seconds) {
-      // The sans-I/O core has no clock: tick it so a time-based rekey starts when due.
-      const interval = setInterval(() => this.connection.tick(Date.now()), Math.min(1000, seconds * 250));
+    // The sans-I/O core has no clock: tick it for time-based rekeys and keepalives.
+    const periods = [this.options.rekeyLimits?.seconds ? this.options.rekeyLimits.seconds * 250 : 0];
+    if (this.options.keepaliveInterval) periods.push(this.options.keepaliveInterval / 4);
+    const period = Math.min(1000, ...periods.filter((p) => p > 0));
+    if (Number.isFinite(period)) {
+      const interval = setInterval(() => this.connection.tick(Date.now()), Math.max(10, period));
       void this.connection.closed.then(() => clearInterval(interval));
     }
     const handshake = this.connection.handshake();

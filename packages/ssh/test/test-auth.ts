@@ -40,8 +40,10 @@ export function authPublicKey(transport: Transport, user: string, key: TestUserK
     conn.onMessage = (payload) => {
       const type = payload[0];
       if (type === MessageType.USERAUTH_BANNER || type === MessageType.EXT_INFO) return true;
-      if (type === MessageType.USERAUTH_SUCCESS) resolve();
-      else if (type === MessageType.USERAUTH_FAILURE) {
+      if (type === MessageType.USERAUTH_SUCCESS) {
+        conn.setAuthenticated();
+        resolve();
+      } else if (type === MessageType.USERAUTH_FAILURE) {
         reject(new Error(`publickey refused; methods: ${new SSHReader(payload, 1).nameList().join(',')}`));
       } else reject(new Error(`unexpected message ${type} during publickey auth`));
       return true;

@@ -13,11 +13,12 @@ import {
   messageName,
   ProtocolError,
   SSHError,
-  SSHReader,
-  SSHWriter,
+  TimeoutError,
 } from '@sshts/wire';
 import type { CryptoProvider } from './crypto-provider.js';
+import { type GlobalReply, GlobalRequests } from './global-requests.js';
 import { formatIdentification, IdentificationReader } from './identification.js';
+import { KeepaliveMonitor, type KeepaliveOptions } from './keepalive.js';
 import type { KexMethod } from './kex-method.js';
 import { type KexOutcome, KexRound } from './kex-round.js';
 import { decodeKexInit, encodeKexInit, type KexInit } from './kexinit.js';
@@ -26,6 +27,16 @@ import { PacketDecoder } from './packet-decoder.js';
 import { PacketEncoder } from './packet-encoder.js';
 import { type AlgorithmPreferences, defaultAlgorithmPreferences } from './preferences.js';
 import { type RekeyLimits, rekeyBytesLimit } from './rekey.js';
+import {
+  decodeDisconnect,
+  decodeExtInfo,
+  decodeServiceAccept,
+  decodeUnimplemented,
+  encodeDisconnect,
+  encodeIgnore,
+  encodeServiceRequest,
+  encodeUnimplemented,
+} from './transport-messages.js';
 
 export type TransportLogEvent =
   | { kind: 'send' | 'receive'; message: string; size: number }
@@ -47,6 +58,8 @@ export interface TransportConnectionOptions {
    */
   verifyHostKey?: (key: PublicKey, algorithm: string) => boolean | Promise<boolean>;
   rekeyLimits?: RekeyLimits;
+  /** Probe a silent peer (after authentication) and declare it dead after `countMax` probes. */
+  keepalive?: KeepaliveOptions;
   maxIncomingPacketLength?: number;
   /** Bound on messages held while a key exchange is in progress (checklist §3.3). */
   maxQueuedBytes?: number;
@@ -115,6 +128,11 @@ export class TransportConnection {
   private readyResolve!: () => void;
   private readyReject!: (e: unknown) => void;
   private serviceWaiters: { name: string; resolve(): void; reject(e: unknown): void }[] = [];
+  private readonly globals = new GlobalRequests();
+  private readonly keepalive: KeepaliveMonitor | undefined;
+  private authenticated = false;
+  /** The time of the last tick(), for the keepalive's notion of "recently received". */
+  private now: number | undefined;
   /** When a time-based rekey is due (ms), armed by the first tick() after each key exchange. */
   private rekeyDueAt: number | undefined;
 
@@ -136,6 +154,7 @@ export class TransportConnection {
         return out;
       });
     this.localIdentification = formatIdentification(options.softwareVersion ?? 'sshts_0.1');
+    this.keepalive = options.keepalive ? new KeepaliveMonitor(options.keepalive) : undefined;
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -214,7 +233,7 @@ export class TransportConnection {
   requestService(name: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.serviceWaiters.push({ name, resolve, reject });
-      this.sendOrQueue(new SSHWriter().byte(MessageType.SERVICE_REQUEST).string(name).finish().slice());
+      this.sendOrQueue(encodeServiceRequest(name));
     });
   }
 
@@ -228,6 +247,21 @@ export class TransportConnection {
     });
   }
 
+  /**
+   * Sends SSH_MSG_GLOBAL_REQUEST (RFC 4254 §4); with `wantReply`, resolves with the reply, matched
+   * in order with every other global request on this connection.
+   */
+  globalRequest(name: string, wantReply: boolean, data?: Uint8Array): Promise<GlobalReply> | undefined {
+    const { payload, reply } = this.globals.request(name, wantReply, data);
+    this.sendOrQueue(payload);
+    return reply;
+  }
+
+  /** Called by the authentication layer on USERAUTH_SUCCESS: keepalive probes may start. */
+  setAuthenticated(): void {
+    this.authenticated = true;
+  }
+
   /** Resolves when no key exchange is in progress (at once if none is). */
   whenKexDone(): Promise<void> {
     if (this.isClosed) return Promise.reject(new SSHError('ERR_CLOSED', 'the connection is closed'));
@@ -237,15 +271,33 @@ export class TransportConnection {
 
   /** Sends SSH_MSG_IGNORE (RFC 4253 §11.2), e.g. as traffic or a keepalive. */
   sendIgnore(data: Uint8Array = new Uint8Array(0)): void {
-    this.sendOrQueue(new SSHWriter().byte(MessageType.IGNORE).string(data).finish().slice());
+    this.sendOrQueue(encodeIgnore(data));
   }
 
   /** Time passes: starts a time-based rekey when due. `now` in milliseconds, any epoch. */
   tick(now: number): void {
+    if (this.isClosed) return;
+    this.now = now;
+    this.tickKeepalive(now);
     const seconds = this.options.rekeyLimits?.seconds;
-    if (!seconds || this.kexCount === 0 || this.kex || this.isClosed) return;
+    if (!seconds || this.kexCount === 0 || this.kex) return;
     if (this.rekeyDueAt === undefined) this.rekeyDueAt = now + seconds * 1000;
     else if (now >= this.rekeyDueAt) this.startKex();
+  }
+
+  private tickKeepalive(now: number): void {
+    // Before USERAUTH_SUCCESS a server may answer a global request with UNIMPLEMENTED instead of
+    // a reply (OpenSSH's auth loop does), which would break the reply order: probe only after.
+    if (!this.keepalive || !this.authenticated) return;
+    const action = this.keepalive.tick(now);
+    if (action === 'probe') void this.globalRequest('keepalive@openssh.com', true)?.catch(() => {});
+    if (action === 'dead') {
+      const error = new TimeoutError(
+        `keepalive: no answer to ${this.options.keepalive?.countMax ?? 3} probes`,
+      );
+      this.writeDisconnect(DisconnectReason.CONNECTION_LOST, error.message);
+      this.close({ reason: error.message, code: DisconnectReason.CONNECTION_LOST, error });
+    }
   }
 
   /** Sends DISCONNECT and closes (RFC 4253 §11.1). */
@@ -268,6 +320,7 @@ export class TransportConnection {
         const payload = this.decoder.next();
         if (!payload) break;
         this.log({ kind: 'receive', message: messageName(payload[0] ?? 0), size: payload.length });
+        this.keepalive?.received(this.now);
         await this.dispatch(payload, this.decoder.lastSequenceNumber);
       }
     } catch (error) {
@@ -302,16 +355,19 @@ export class TransportConnection {
     // the old, verified keys. OpenSSH processes them (its kex dispatch covers only 1–49), and
     // AsyncSSH 2.10 sends the packet that triggered its rekey right after its KEXINIT.
     if (type === MessageType.EXT_INFO) return this.onExtInfo(payload);
+    if (type === MessageType.REQUEST_SUCCESS || type === MessageType.REQUEST_FAILURE) {
+      return this.globals.receive(payload);
+    }
     if (type === MessageType.SERVICE_ACCEPT && this.options.role === 'client')
       return this.onServiceAccept(payload);
     if (type >= MessageType.USERAUTH_REQUEST) {
       if (this.onMessage(payload)) return;
     }
-    this.sendPacket(new SSHWriter().byte(MessageType.UNIMPLEMENTED).uint32(seq).finish());
+    this.sendPacket(encodeUnimplemented(seq));
   }
 
   private onUnimplemented(payload: Uint8Array): void {
-    const seq = new SSHReader(payload, 1).uint32('UNIMPLEMENTED.sequence');
+    const seq = decodeUnimplemented(payload);
     // OpenSSH's server, for one, refuses KEXINIT while user authentication runs: the exchange
     // would never finish, so end it with a clear error instead of waiting.
     if (this.kex && seq === this.kex.kexInitSeq) {
@@ -322,9 +378,7 @@ export class TransportConnection {
   }
 
   private onDisconnect(payload: Uint8Array): void {
-    const r = new SSHReader(payload, 1);
-    const reason = r.uint32('DISCONNECT.reason');
-    const description = r.utf8('DISCONNECT.description', 4096);
+    const { reason, description } = decodeDisconnect(payload);
     this.log({ kind: 'disconnect', reason, description, fromPeer: true });
     this.close({ reason: description, code: reason, error: new DisconnectError(reason, description, true) });
   }
@@ -424,20 +478,14 @@ export class TransportConnection {
     if (this.options.role !== 'client' || ++this.extInfoCount > MAX_EXT_INFO_MESSAGES) {
       throw new ProtocolError('unexpected EXT_INFO');
     }
-    const r = new SSHReader(payload, 1);
-    const count = r.uint32('EXT_INFO.nr-extensions');
-    if (count > 64) throw new ProtocolError('EXT_INFO lists too many extensions');
-    for (let i = 0; i < count; i++) {
-      const name = r.utf8('EXT_INFO.extension-name', 256);
-      const value = r.string('EXT_INFO.extension-value', 65536).slice();
+    for (const [name, value] of decodeExtInfo(payload)) {
       this.extensions.set(name, value);
       if (name === 'server-sig-algs') this.serverSigAlgs = new TextDecoder().decode(value).split(',');
     }
   }
 
   private onServiceAccept(payload: Uint8Array): void {
-    const r = new SSHReader(payload, 1);
-    const name = r.utf8('SERVICE_ACCEPT.service-name', 256);
+    const name = decodeServiceAccept(payload);
     const waiter = this.serviceWaiters.shift();
     if (!waiter || waiter.name !== name) throw new ProtocolError(`unexpected SERVICE_ACCEPT for ${name}`);
     waiter.resolve();
@@ -528,12 +576,7 @@ export class TransportConnection {
 
   private writeDisconnect(reason: number, description: string): void {
     try {
-      const payload = new SSHWriter()
-        .byte(MessageType.DISCONNECT)
-        .uint32(reason)
-        .string(description)
-        .string('')
-        .finish();
+      const payload = encodeDisconnect(reason, description);
       this.log({ kind: 'disconnect', reason, description, fromPeer: false });
       this.encoder.encodeChunks(payload, this.output);
       this.onOutput();
@@ -563,6 +606,7 @@ export class TransportConnection {
     for (const w of this.serviceWaiters) w.reject(error);
     this.serviceWaiters = [];
     for (const w of this.kex?.waiters ?? []) w.reject(error);
+    this.globals.failAll(error);
     this.resolveClosed(info);
   }
 
