@@ -80,7 +80,8 @@ export class KexRound {
       exchangeHashPrefix: prefix.finish().slice(),
       groupSizes: groupSizes(this.ciphers, this.macs),
     };
-    if (role !== 'client') throw new ProtocolError('the server side of the transport is not implemented yet');
+    if (role !== 'client')
+      throw new ProtocolError('the transport runs only as a client so far (the server role is issue 7)');
     this.exchange = method.client(context);
   }
 
