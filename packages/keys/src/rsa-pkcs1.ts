@@ -13,78 +13,27 @@ export interface Pkcs1Hash {
   readonly digestInfoPrefix: Uint8Array;
 }
 
+/** The DigestInfo DER prefixes exactly as RFC 8017 §9.2 note 1 prints them. */
+function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (byte) => Number.parseInt(byte, 16));
+}
+
 export const PKCS1_SHA1: Pkcs1Hash = {
   name: 'SHA-1',
   hash: sha1,
-  digestInfoPrefix: Uint8Array.of(
-    0x30,
-    0x21,
-    0x30,
-    0x09,
-    0x06,
-    0x05,
-    0x2b,
-    0x0e,
-    0x03,
-    0x02,
-    0x1a,
-    0x05,
-    0x00,
-    0x04,
-    0x14,
-  ),
+  digestInfoPrefix: fromHex('3021300906052b0e03021a05000414'),
 };
 
 export const PKCS1_SHA256: Pkcs1Hash = {
   name: 'SHA-256',
   hash: sha256,
-  digestInfoPrefix: Uint8Array.of(
-    0x30,
-    0x31,
-    0x30,
-    0x0d,
-    0x06,
-    0x09,
-    0x60,
-    0x86,
-    0x48,
-    0x01,
-    0x65,
-    0x03,
-    0x04,
-    0x02,
-    0x01,
-    0x05,
-    0x00,
-    0x04,
-    0x20,
-  ),
+  digestInfoPrefix: fromHex('3031300d060960864801650304020105000420'),
 };
 
 export const PKCS1_SHA512: Pkcs1Hash = {
   name: 'SHA-512',
   hash: sha512,
-  digestInfoPrefix: Uint8Array.of(
-    0x30,
-    0x51,
-    0x30,
-    0x0d,
-    0x06,
-    0x09,
-    0x60,
-    0x86,
-    0x48,
-    0x01,
-    0x65,
-    0x03,
-    0x04,
-    0x02,
-    0x03,
-    0x05,
-    0x00,
-    0x04,
-    0x40,
-  ),
+  digestInfoPrefix: fromHex('3051300d060960864801650304020305000440'),
 };
 
 /** An RSA public key (RFC 8017 §3.1); `k` is the length of n in octets. */
