@@ -64,6 +64,7 @@ const explain = (peer: Peer, stderr: string) =>
 /** Defines the shared suite for one peer; the title carries the skip reason when it is unavailable. */
 export function peerSuite(spec: PeerSpec, availability: Availability): void {
   const title = availability.available ? spec.name : `${spec.name} — skipped: ${availability.reason}`;
+  // Only when the peer is missing outside CI (under CI=true peerAvailability throws); the title says why.
   describe.skipIf(!availability.available)(title, () => {
     let peer: Peer;
     let scratch: string;
@@ -191,7 +192,7 @@ export function peerSuite(spec: PeerSpec, availability: Availability): void {
       const keyArgs = () => ['-i', userKeyPath, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes'];
 
       it('authenticates with authorizedKeys; exec `cat` echoes, exit status comes back', async (ctx) => {
-        if (!sshPath) return ctx.skip();
+        if (!sshPath) return ctx.skip(); // no OpenSSH client outside CI (toolAvailability throws under CI=true)
         const cat = await ssh(keyArgs(), 'cat', { input: 'hello through cat\n' });
         expect(cat.status, explain(peer, cat.stderr)).toBe(0);
         expect(cat.stdout).toBe('hello through cat\n');
@@ -202,7 +203,7 @@ export function peerSuite(spec: PeerSpec, availability: Availability): void {
       });
 
       it('proves each host key in hostKeys is the one the server signs with', async (ctx) => {
-        if (!sshPath) return ctx.skip();
+        if (!sshPath) return ctx.skip(); // no OpenSSH client outside CI (toolAvailability throws under CI=true)
         for (const key of peer.hostKeys) {
           const alg = key.type === 'ssh-rsa' ? 'rsa-sha2-256' : key.type;
           const r = await ssh([...keyArgs(), '-o', `HostKeyAlgorithms=${alg}`], 'true');
@@ -211,7 +212,7 @@ export function peerSuite(spec: PeerSpec, availability: Availability): void {
       });
 
       it('rejects `none` auth and reports the methods', async (ctx) => {
-        if (!sshPath) return ctx.skip();
+        if (!sshPath) return ctx.skip(); // no OpenSSH client outside CI (toolAvailability throws under CI=true)
         const r = await ssh(['-v', '-o', 'BatchMode=yes', '-o', 'PubkeyAuthentication=no'], 'true');
         expect(r.status).toBe(255);
         const methods = /Authentications that can continue: (\S+)/.exec(r.stderr)?.[1]?.split(',').sort();
@@ -219,7 +220,7 @@ export function peerSuite(spec: PeerSpec, availability: Availability): void {
       });
 
       it('close() will also find commands a session left running', async (ctx) => {
-        if (!sshPath) return ctx.skip();
+        if (!sshPath) return ctx.skip(); // no OpenSSH client outside CI (toolAvailability throws under CI=true)
         const before = new Set(peer.processes());
         // A unique duration finds the sleeper anywhere on the machine, marker or not.
         const tag = `${300 + Math.floor(Math.random() * 1000)}.5`;
@@ -240,7 +241,7 @@ export function peerSuite(spec: PeerSpec, availability: Availability): void {
       });
 
       it.skipIf(!spec.password)('accepts the password option', async (ctx) => {
-        if (!sshPath) return ctx.skip();
+        if (!sshPath) return ctx.skip(); // no OpenSSH client outside CI (toolAvailability throws under CI=true)
         const askpass = join(scratch, 'askpass.sh');
         writeFileSync(askpass, `#!/bin/sh\necho '${PASSWORD}'\n`, { mode: 0o755 });
         const args = ['-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password'];

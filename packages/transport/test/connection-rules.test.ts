@@ -4,11 +4,12 @@
 import { DisconnectError, DisconnectReason, MessageType, NegotiationError, SSHWriter } from '@sshts/wire';
 import { describe, expect, it } from 'vitest';
 import type { KexMethod } from '../src/kex-method.js';
-import { type AlgorithmLists, encodeKexInit } from '../src/kexinit.js';
+import { encodeKexInit } from '../src/kexinit.js';
 import { nobleProvider } from '../src/noble-provider.js';
 import { PacketDecoder } from '../src/packet-decoder.js';
 import { PacketEncoder } from '../src/packet-encoder.js';
 import { TransportConnection } from '../src/transport-connection.js';
+import { algorithmLists } from './helpers.js';
 
 function stubKex() {
   const received: number[] = [];
@@ -27,23 +28,6 @@ function stubKex() {
     },
   };
   return { method, received };
-}
-
-function serverLists(kex: string[], hostKey = ['ssh-ed25519']): AlgorithmLists {
-  const cipher = ['aes128-ctr'];
-  const mac = ['hmac-sha2-256'];
-  return {
-    kex,
-    hostKey,
-    cipherClientToServer: cipher,
-    cipherServerToClient: cipher,
-    macClientToServer: mac,
-    macServerToClient: mac,
-    compressionClientToServer: ['none'],
-    compressionServerToClient: ['none'],
-    languageClientToServer: [],
-    languageServerToClient: [],
-  };
 }
 
 const STRICT = ['stub-kex@sshts.test', 'kex-strict-s-v00@openssh.com'];
@@ -67,8 +51,8 @@ function scripted() {
   const server = new PacketEncoder(nobleProvider.primitives);
   conn.receive(new TextEncoder().encode('SSH-2.0-scripted_1\r\n'));
   const send = (payload: Uint8Array) => conn.receive(server.encode(payload));
-  const kexinit = (kex: string[], follows = false, hostKey?: string[]) =>
-    send(encodeKexInit(serverLists(kex, hostKey), new Uint8Array(16), follows).payload);
+  const kexinit = (kex: string[], follows = false, hostKey = ['ssh-ed25519']) =>
+    send(encodeKexInit(algorithmLists({ kex, hostKey }), new Uint8Array(16), follows).payload);
   /** The messages the client sent, decoded (all plaintext before NEWKEYS). */
   const sent = () => {
     const chunks = conn.takeOutput();
@@ -129,7 +113,7 @@ describe('message legality during the initial key exchange (checklist §5.3)', (
     ['NEWKEYS before the reply', new Uint8Array([MessageType.NEWKEYS])],
     ['EXT_INFO before NEWKEYS', new SSHWriter().byte(MessageType.EXT_INFO).uint32(0).finish()],
     ['SERVICE_ACCEPT', new SSHWriter().byte(MessageType.SERVICE_ACCEPT).string('ssh-userauth').finish()],
-    ['a second KEXINIT', encodeKexInit(serverLists(LOOSE), new Uint8Array(16)).payload],
+    ['a second KEXINIT', encodeKexInit(algorithmLists({ kex: LOOSE }), new Uint8Array(16)).payload],
   ])('%s ends the connection', async (_name, payload) => {
     const s = scripted();
     s.kexinit(LOOSE);

@@ -2,6 +2,7 @@
 import type { CipherAlgorithm } from '../src/cipher.js';
 import { cipherAlgorithms } from '../src/ciphers/index.js';
 import type { CryptoProvider } from '../src/crypto-provider.js';
+import type { AlgorithmLists } from '../src/kexinit.js';
 import type { MacAlgorithm } from '../src/mac.js';
 import { macAlgorithms } from '../src/macs/index.js';
 import { nobleProvider } from '../src/noble-provider.js';
@@ -50,5 +51,25 @@ export function keysFor(cipher: CipherAlgorithm, mac: MacAlgorithm, seed = 7): D
     encKey: patternBytes(cipher.keyLength, seed),
     iv: patternBytes(cipher.ivLength, seed + 1),
     macKey: patternBytes(mac.keyLength, seed + 2),
+  };
+}
+
+/** KEXINIT lists with one algorithm per slot unless overridden (ours: aes128-ctr, hmac-sha2-256). */
+export function algorithmLists(
+  overrides: Partial<Record<'kex' | 'hostKey' | 'cipher' | 'mac', string[]>> = {},
+): AlgorithmLists {
+  const cipher = overrides.cipher ?? ['aes128-ctr'];
+  const mac = overrides.mac ?? ['hmac-sha2-256'];
+  return {
+    kex: overrides.kex ?? ['curve25519-sha256'],
+    hostKey: overrides.hostKey ?? ['ssh-ed25519'],
+    cipherClientToServer: cipher,
+    cipherServerToClient: cipher,
+    macClientToServer: mac,
+    macServerToClient: mac,
+    compressionClientToServer: ['none'],
+    compressionServerToClient: ['none'],
+    languageClientToServer: [],
+    languageServerToClient: [],
   };
 }

@@ -2,25 +2,7 @@ import { NegotiationError } from '@sshts/wire';
 import { describe, expect, it } from 'vitest';
 import { type AlgorithmLists, decodeKexInit, encodeKexInit } from '../src/kexinit.js';
 import { IMPLICIT_MAC, negotiate } from '../src/negotiate.js';
-
-function lists(
-  overrides: Partial<Record<'kex' | 'hostKey' | 'cipher' | 'mac', string[]>> = {},
-): AlgorithmLists {
-  const cipher = overrides.cipher ?? ['aes128-ctr'];
-  const mac = overrides.mac ?? ['hmac-sha2-256'];
-  return {
-    kex: overrides.kex ?? ['curve25519-sha256'],
-    hostKey: overrides.hostKey ?? ['ssh-ed25519'],
-    cipherClientToServer: cipher,
-    cipherServerToClient: cipher,
-    macClientToServer: mac,
-    macServerToClient: mac,
-    compressionClientToServer: ['none'],
-    compressionServerToClient: ['none'],
-    languageClientToServer: [],
-    languageServerToClient: [],
-  };
-}
+import { algorithmLists as lists } from './helpers.js';
 
 const cookie = new Uint8Array(16).fill(7);
 const isAead = (c: string) => c.includes('gcm') || c.startsWith('chacha');
