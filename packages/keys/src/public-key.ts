@@ -1,17 +1,22 @@
 // A public key as SSH exchanges it: the RFC 4253 §6.6 blob (`string type, ...type-specific
 // fields`), decoded through the key-type registry, plus the OpenSSH one-line text form
-// (`<type> <base64 blob> [comment]`, OpenSSH PROTOCOL §5.1 / sshkey_read).
+// (`<type> <base64 blob> [comment]`, OpenSSH PROTOCOL §5.1 / sshkey_read). OpenSSH certificates
+// (PROTOCOL.certkeys, `*-cert-v01@openssh.com`) decode to a PublicKey with a `certificate` member.
 import { MalformedMessageError, SSHReader } from '@sshts/wire';
-import { base64Decode, base64Encode } from './base64.js';
+import { base64Decode } from './base64.js';
+import type { Certificate } from './certificate.js';
+import { decodeCertificateKey } from './certificate-key.js';
 import { UnsupportedKeyTypeError } from './errors.js';
-import { type FingerprintHash, fingerprintBlob } from './fingerprint.js';
-import type { VerifyingKey } from './key-type.js';
-import { MAX_ALGORITHM_NAME_BYTES, MAX_PUBLIC_KEY_BLOB_BYTES } from './limits.js';
-import { findKeyType } from './registry.js';
-import { parseSignatureBlob, type SignatureBlob } from './signature-blob.js';
+import type { FingerprintHash } from './fingerprint.js';
+import { MAX_PUBLIC_KEY_BLOB_BYTES } from './limits.js';
+import { decodePlainPublicKey, displayName, readKeyTypeName } from './plain-public-key.js';
+import { findCertificateKeyType, findKeyType } from './registry.js';
 
 export interface PublicKey {
-  /** Blob type: 'ssh-ed25519' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384' | 'ecdsa-sha2-nistp521' | 'ssh-rsa'. */
+  /**
+   * Blob type: 'ssh-ed25519' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384' | 'ecdsa-sha2-nistp521' |
+   * 'ssh-rsa', or one of those with '-cert-v01@openssh.com' for a certificate.
+   */
   readonly type: string;
   /** The RFC 4253 §6.6 encoding (a private copy). */
   readonly blob: Uint8Array;
@@ -19,88 +24,30 @@ export interface PublicKey {
   readonly bits: number;
   /** '' unless parsed from a line with a comment. */
   readonly comment: string;
-  /** Signature algorithms this key can verify: ssh-rsa → rsa-sha2-512, rsa-sha2-256, ssh-rsa; others → [type]. */
+  /**
+   * Signature algorithms this key can verify: ssh-rsa → rsa-sha2-512, rsa-sha2-256, ssh-rsa; others →
+   * [type]. A certificate lists the certificate algorithms (rsa-sha2-512-cert-v01@openssh.com, …).
+   */
   readonly signatureAlgorithms: readonly string[];
   /**
    * Verifies an SSH signature blob (`string algorithm, string signature`) over `data`. When given,
    * `algorithm` is the negotiated or requested signature algorithm and the blob's algorithm name must
    * equal it (protocol-checklist §3.4). Returns false for any bad, malformed or mismatched
-   * signature; throws only TypeError when the arguments are not Uint8Arrays.
+   * signature; throws only TypeError when the arguments are not Uint8Arrays. A certificate verifies
+   * with its certified key and accepts `algorithm` as the certificate or the plain algorithm name.
    */
   verify(data: Uint8Array, signatureBlob: Uint8Array, algorithm?: string): boolean;
-  /** 'SHA256:<base64 without padding>' (default) or 'MD5:aa:bb:…', as `ssh-keygen -l` prints. */
+  /**
+   * 'SHA256:<base64 without padding>' (default) or 'MD5:aa:bb:…', as `ssh-keygen -l` prints (for a
+   * certificate: its certified key's fingerprint).
+   */
   fingerprint(hash?: FingerprintHash): string;
   /** OpenSSH one-line form: '<type> <base64>[ <comment>]'. */
   toString(): string;
   /** True when both keys have the same blob (comments are ignored). */
   equals(other: PublicKey): boolean;
-}
-
-class SSHPublicKey implements PublicKey {
-  readonly type: string;
-  readonly blob: Uint8Array;
-  readonly bits: number;
-  readonly comment: string;
-  readonly signatureAlgorithms: readonly string[];
-  readonly #key: VerifyingKey;
-
-  constructor(
-    type: string,
-    blob: Uint8Array,
-    key: VerifyingKey,
-    signatureAlgorithms: readonly string[],
-    comment: string,
-  ) {
-    this.type = type;
-    this.blob = blob;
-    this.bits = key.bits;
-    this.comment = comment;
-    this.signatureAlgorithms = signatureAlgorithms;
-    this.#key = key;
-  }
-
-  verify(data: Uint8Array, signatureBlob: Uint8Array, algorithm?: string): boolean {
-    if (!(data instanceof Uint8Array) || !(signatureBlob instanceof Uint8Array)) {
-      throw new TypeError('verify expects Uint8Array data and signature blob');
-    }
-    let parsed: SignatureBlob;
-    try {
-      parsed = parseSignatureBlob(signatureBlob);
-    } catch (e) {
-      if (e instanceof MalformedMessageError) return false;
-      throw e;
-    }
-    // The negotiated algorithm must be the one used (Go CVE-2022-27191 class; RFC 8332 §3), and it
-    // must belong to this key type (e.g. rsa-sha2-256 with an Ed25519 key is never valid).
-    if (algorithm !== undefined && parsed.algorithm !== algorithm) return false;
-    if (!this.signatureAlgorithms.includes(parsed.algorithm)) return false;
-    return this.#key.verify(parsed.algorithm, parsed.signature, data);
-  }
-
-  fingerprint(hash: FingerprintHash = 'sha256'): string {
-    return fingerprintBlob(this.blob, hash);
-  }
-
-  toString(): string {
-    const line = `${this.type} ${base64Encode(this.blob)}`;
-    return this.comment === '' ? line : `${line} ${this.comment}`;
-  }
-
-  equals(other: PublicKey): boolean {
-    const a = this.blob;
-    const b = other.blob;
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
-  }
-}
-
-/** The type name for messages: printable ASCII as is, anything else as \xNN escapes. */
-function displayName(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes)
-    out += b >= 0x21 && b <= 0x7e ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  return out;
+  /** Present for an OpenSSH certificate (PROTOCOL.certkeys): its fields and checks. */
+  readonly certificate?: Certificate;
 }
 
 function decodeBlob(blob: Uint8Array, comment: string): PublicKey {
@@ -112,18 +59,18 @@ function decodeBlob(blob: Uint8Array, comment: string): PublicKey {
     );
   }
   const reader = new SSHReader(blob);
-  const name = displayName(reader.string('public key type', MAX_ALGORITHM_NAME_BYTES));
-  const keyType = findKeyType(name);
-  if (keyType === undefined) throw new UnsupportedKeyTypeError(name);
-  const key = keyType.decodePublicKey(reader);
-  reader.end('public key');
-  return new SSHPublicKey(keyType.name, blob.slice(), key, keyType.signatureAlgorithms, comment);
+  const name = readKeyTypeName(reader);
+  const certified = findCertificateKeyType(name);
+  if (certified !== undefined) return decodeCertificateKey(blob, reader, name, certified, comment);
+  return decodePlainPublicKey(blob, comment);
 }
 
 /**
- * Decodes an RFC 4253 §6.6 public key blob (e.g. K_S from a key exchange reply). Throws
- * MalformedMessageError for a bad encoding (truncated, trailing bytes, over-long or invalid field,
- * key that fails validation) and UnsupportedKeyTypeError for a type we don't implement.
+ * Decodes an RFC 4253 §6.6 public key blob (e.g. K_S from a key exchange reply) or an OpenSSH
+ * certificate blob. Throws MalformedMessageError for a bad encoding (truncated, trailing bytes,
+ * over-long or invalid field, key that fails validation, a certificate signed by a certificate) and
+ * UnsupportedKeyTypeError for a type we don't implement. A certificate's CA signature is not
+ * checked here: see `certificate.verifySignature()` and `certificate.check()`.
  */
 export function parsePublicKeyBlob(blob: Uint8Array): PublicKey {
   return decodeBlob(blob, '');
@@ -145,7 +92,7 @@ export function parsePublicKey(text: string): PublicKey {
   if (match === null)
     throw new MalformedMessageError('public key line', 'expected "<type> <base64> [comment]"');
   const [, type = '', data = '', comment = ''] = match;
-  if (findKeyType(type) === undefined)
+  if (findKeyType(type) === undefined && findCertificateKeyType(type) === undefined)
     throw new UnsupportedKeyTypeError(displayName(new TextEncoder().encode(type)));
   if (data.length > MAX_BASE64_LENGTH) {
     throw new MalformedMessageError('public key base64', `longer than ${MAX_BASE64_LENGTH} characters`);

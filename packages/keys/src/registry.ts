@@ -47,3 +47,33 @@ export const publicKeyAlgorithms: readonly string[] = Object.freeze([
 
 /** Available but not offered unless asked for (ARCHITECTURE.md principle 8): SHA-1 RSA signatures. */
 export const legacyPublicKeyAlgorithms: readonly string[] = Object.freeze(['ssh-rsa']);
+
+/** PROTOCOL.certkeys: a certified key of type T has the blob type `T-cert-v01@openssh.com`. */
+const CERTIFICATE_SUFFIX = '-cert-v01@openssh.com';
+
+const byCertificateName: ReadonlyMap<string, KeyType> = new Map(
+  keyTypes.map((t) => [`${t.name}${CERTIFICATE_SUFFIX}`, t]),
+);
+
+/** Certificate key blob types we decode (PROTOCOL.certkeys), in the order of keyTypes. */
+export const certificateKeyTypes: readonly string[] = Object.freeze([...byCertificateName.keys()]);
+
+/**
+ * The KeyType of the key certified by a certificate of blob type `name` (e.g.
+ * `ssh-rsa-cert-v01@openssh.com` → the ssh-rsa KeyType). Only blob types: the RSA signature
+ * names `rsa-sha2-256/512-cert-v01@openssh.com` never appear in a key blob (PROTOCOL.certkeys).
+ */
+export function findCertificateKeyType(name: string): KeyType | undefined {
+  return byCertificateName.get(name);
+}
+
+/**
+ * The certificate blob type a certificate signature algorithm uses, e.g.
+ * `rsa-sha2-512-cert-v01@openssh.com` → `ssh-rsa-cert-v01@openssh.com`; undefined for anything else.
+ * keyTypeForAlgorithm stays plain-only.
+ */
+export function certificateKeyTypeForAlgorithm(algorithm: string): string | undefined {
+  if (!algorithm.endsWith(CERTIFICATE_SUFFIX)) return undefined;
+  const plain = byAlgorithm.get(algorithm.slice(0, -CERTIFICATE_SUFFIX.length));
+  return plain === undefined ? undefined : `${plain.name}${CERTIFICATE_SUFFIX}`;
+}

@@ -42,7 +42,8 @@ describe('parsePublicKeyBlob', () => {
     for (const type of [
       'ssh-dss',
       'ssh-ed448',
-      'ssh-ed25519-cert-v01@openssh.com',
+      'ssh-dss-cert-v01@openssh.com', // certificates of the types we implement are supported
+      'rsa-sha2-256-cert-v01@openssh.com', // an algorithm name, never a blob type (PROTOCOL.certkeys)
       'sk-ssh-ed25519@openssh.com',
       '',
     ]) {

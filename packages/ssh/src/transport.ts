@@ -1,8 +1,9 @@
 // Transport: the low-level connection object of API.md (paramiko's Transport), binding the sans-I/O
 // TransportConnection to a ByteStream with the default key exchanges and host-key algorithms.
 // Authentication and channels attach to it in later layers.
+import { ClientAuth, type KeyboardInteractiveHandler } from '@sshts/auth';
 import { kexMethods } from '@sshts/kex';
-import type { PublicKey } from '@sshts/keys';
+import type { PublicKey, Signer } from '@sshts/keys';
 import {
   type ByteStream,
   type CloseInfo,
@@ -13,7 +14,7 @@ import {
   TransportConnection,
   type TransportLogEvent,
 } from '@sshts/transport';
-import { SSHError, TimeoutError } from '@sshts/wire';
+import { AuthenticationError, SSHError, TimeoutError } from '@sshts/wire';
 
 /** `Symbol.asyncDispose`, or the registry symbol TypeScript's helpers use where a runtime lacks it. */
 const asyncDispose: typeof Symbol.asyncDispose =
@@ -169,6 +170,47 @@ export class Transport {
     return this.connection.rekey();
   }
 
+  #auth: ClientAuth | undefined;
+
+  /** The user-authentication client (RFC 4252) of this connection, created on first use. */
+  get auth(): ClientAuth {
+    if (!this.connection.sessionId) throw new SSHError('ERR_NOT_CONNECTED', 'no key exchange has completed');
+    this.#auth ??= new ClientAuth(this.connection);
+    return this.#auth;
+  }
+
+  /** True once the server has accepted an authentication (USERAUTH_SUCCESS). */
+  get authenticated(): boolean {
+    return this.#auth?.authenticated ?? false;
+  }
+
+  /**
+   * RFC 4252 §5.2 `none`: succeeds only on servers that need no authentication; otherwise throws
+   * AuthenticationError listing the methods the server allows (which is how callers learn them).
+   */
+  async authNone(user: string): Promise<void> {
+    expectSuccess(await this.auth.none(user), 'none');
+  }
+
+  /** RFC 4252 §8 password authentication. Throws AuthenticationError (with the allowed methods) on failure. */
+  async authPassword(user: string, password: string): Promise<void> {
+    expectSuccess(await this.auth.password(user, password), 'password');
+  }
+
+  /**
+   * RFC 4252 §7 publickey authentication with a private key, an agent key or a certificate-carrying
+   * signer. Throws AuthenticationError on failure, and with `partialSuccess` true when the server
+   * accepted the key but requires another method too.
+   */
+  async authPublicKey(user: string, key: Signer): Promise<void> {
+    expectSuccess(await this.auth.publicKey(user, key), 'publickey');
+  }
+
+  /** RFC 4256 keyboard-interactive: `handler` answers each round of prompts. */
+  async authKeyboardInteractive(user: string, handler: KeyboardInteractiveHandler): Promise<void> {
+    expectSuccess(await this.auth.keyboardInteractive(user, handler), 'keyboard-interactive');
+  }
+
   async close(): Promise<void> {
     this.connection.disconnect();
     await this.closed;
@@ -177,6 +219,17 @@ export class Transport {
   async [asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function expectSuccess(
+  result: { success: true } | { success: false; allowedMethods: string[]; partialSuccess: boolean },
+  method: string,
+): void {
+  if (result.success) return;
+  const message = result.partialSuccess
+    ? `${method} accepted, but the server requires more: ${result.allowedMethods.join(', ')}`
+    : `${method} authentication failed; the server allows: ${result.allowedMethods.join(', ') || '(nothing)'}`;
+  throw new AuthenticationError(message, result.allowedMethods, result.partialSuccess);
 }
 
 function resolveProvider(

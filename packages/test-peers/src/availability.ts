@@ -43,7 +43,8 @@ export type ToolName =
   | 'plink'
   | 'psftp'
   | 'pscp'
-  | 'puttygen';
+  | 'puttygen'
+  | 'openssl';
 
 const TOOL_PACKAGES: Record<ToolName, string> = {
   ssh: 'openssh-client',
@@ -61,6 +62,7 @@ const TOOL_PACKAGES: Record<ToolName, string> = {
   psftp: 'putty-tools',
   pscp: 'putty-tools',
   puttygen: 'putty-tools',
+  openssl: 'openssl',
 };
 
 async function pythonModuleMissing(module: string): Promise<string | undefined> {

@@ -88,3 +88,37 @@ export function sshString(data: Uint8Array | string): Buffer {
   len.writeUInt32BE(body.length);
   return Buffer.concat([len, body]);
 }
+
+/** A throwaway Ed25519 certificate authority (`ssh-keygen -t ed25519`). */
+export async function certificateAuthority(dir: string): Promise<{ privatePath: string; publicKey: string }> {
+  const privatePath = join(dir, 'host_ca');
+  await runOk(requireCommand('ssh-keygen'), ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', privatePath]);
+  return { privatePath, publicKey: normalizePublicKey(await readFile(`${privatePath}.pub`, 'utf8')) };
+}
+
+/**
+ * Signs a host key with `ssh-keygen -s CA -h -I id -n principals -V validity`; returns the path of
+ * the certificate (`<key>-cert.pub`) and its line.
+ */
+export async function signHostKey(
+  caPath: string,
+  key: GeneratedKey,
+  principals: string[],
+  validity: string,
+): Promise<{ path: string; line: string }> {
+  await runOk(requireCommand('ssh-keygen'), [
+    '-q',
+    '-s',
+    caPath,
+    '-h',
+    '-I',
+    `test-host-${key.keyType}`,
+    '-n',
+    principals.join(','),
+    '-V',
+    validity,
+    `${key.privatePath}.pub`,
+  ]);
+  const path = `${key.privatePath}-cert.pub`;
+  return { path, line: normalizePublicKey(await readFile(path, 'utf8')) };
+}

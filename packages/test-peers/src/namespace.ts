@@ -54,6 +54,8 @@ export interface NamespaceOptions {
   authorizedKeys?: string[] | undefined;
   /** Password for the user (bind-mounts a patched /etc/shadow). */
   password?: string | undefined;
+  /** Contents for /etc/pam.d/sshd (bind-mounted over it). */
+  pamSshd?: string | undefined;
 }
 
 /** Prepares the files and returns a wrapper that runs a command inside the private namespace. */
@@ -64,8 +66,11 @@ export async function prepareNamespace(
 ): Promise<Wrapper> {
   const wantHome = options.authorizedKeys !== undefined;
   const wantShadow = options.password !== undefined;
-  if (!wantHome && !wantShadow) return identity;
-  const what = [wantHome && 'authorizedKeys', wantShadow && 'password'].filter(Boolean).join(' and ');
+  const wantPam = options.pamSshd !== undefined;
+  if (!wantHome && !wantShadow && !wantPam) return identity;
+  const what = [wantHome && 'authorizedKeys', wantShadow && 'password', wantPam && 'PAM config']
+    .filter(Boolean)
+    .join(' and ');
   const blocker = await namespaceBlocker();
   if (blocker) throw new Error(`${peer}: ${what} needs a private mount namespace, which ${blocker}`);
 
@@ -100,6 +105,11 @@ export async function prepareNamespace(
     const copy = join(dir, 'shadow');
     await writeFile(copy, patched, { mode: 0o640 });
     mounts.push([copy, '/etc/shadow']);
+  }
+  if (wantPam) {
+    const pam = join(dir, 'pam-sshd');
+    await writeFile(pam, options.pamSshd!, { mode: 0o644 });
+    mounts.push([pam, '/etc/pam.d/sshd']);
   }
 
   const unshare = findCommand('unshare')!;

@@ -21,6 +21,7 @@ export const STARTUP_TIMEOUT_MS = 15_000;
 /** What a peer starter sets up; startPeer turns it into a Peer. */
 export interface StartedPeer {
   hostKeys: PeerHostKey[];
+  hostCertificateAuthority?: string;
   supported: SupportedAlgorithms;
   connect(): Promise<PeerConnection>;
   /** Full log; default: the context's in-memory log. */
@@ -250,6 +251,9 @@ class RunningPeer implements Peer {
   }
   get hostKeys(): PeerHostKey[] {
     return this.started.hostKeys;
+  }
+  get hostCertificateAuthority(): string | undefined {
+    return this.started.hostCertificateAuthority;
   }
   get supported(): SupportedAlgorithms {
     return this.started.supported;

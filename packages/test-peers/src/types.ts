@@ -30,8 +30,20 @@ export interface PeerOptions {
    * has no password auth (ignored). When absent, OpenSSH and Dropbear turn password auth off.
    */
   password?: string;
+  /**
+   * OpenSSH only: sign every host key with a throwaway CA (`ssh-keygen -s CA -h`) and serve the
+   * certificates (`HostCertificate`). The CA's public line is Peer.hostCertificateAuthority.
+   */
+  hostCertificates?: { principals?: string[]; validity?: string };
   /** OpenSSH only: extra sshd_config lines, appended after the generated ones. */
   sshdConfig?: string[];
+  /**
+   * OpenSSH only: keyboard-interactive through PAM (`UsePAM yes`, `KbdInteractiveAuthentication
+   * yes`) with a private /etc/pam.d/sshd that asks TWO prompts, one INFO_REQUEST round each:
+   * `Password: ` (pam_unix, checks `password`), then `STRESS Password: ` (pam_stress), whose answer
+   * must equal `secondAnswer` (default: `password`; checked by pam_exec). Needs `password` and root.
+   */
+  keyboardInteractive?: { pam: true; secondAnswer?: string };
 }
 
 export interface PeerConnection {
@@ -49,6 +61,8 @@ export interface PeerHostKey {
   publicKey: string;
   /** `SHA256:…` as printed by `ssh-keygen -l`. */
   fingerprint: string;
+  /** The host certificate line (`…-cert-v01@openssh.com base64`) when PeerOptions.hostCertificates. */
+  certificate?: string;
 }
 
 export interface SupportedAlgorithms {
@@ -65,6 +79,8 @@ export interface Peer {
   /** The user name to authenticate as. */
   readonly user: string;
   readonly hostKeys: PeerHostKey[];
+  /** The CA that signed the host certificates (OpenSSH public key line), when PeerOptions.hostCertificates. */
+  readonly hostCertificateAuthority?: string;
   /** What this peer build supports, before `options.algorithms` narrowing. */
   readonly supported: SupportedAlgorithms;
   /** The peer's private temp dir (config, keys, logs); removed by `close()`. */

@@ -50,6 +50,8 @@ export class Handshake {
   sessionId: Uint8Array | undefined;
   negotiated: Negotiated | undefined;
   hostKey: PublicKey | undefined;
+  /** The server's signature over the first exchange hash (the session id). */
+  hostKeySignature: Uint8Array | undefined;
   strictKex = false;
   /** Completed key exchanges, the first included. */
   kexCount = 0;
@@ -223,5 +225,6 @@ export class Handshake {
     const accepted = verify ? await verify(key, outcome.negotiated.hostKey) : false;
     if (!accepted) throw new HostKeyError('', `host key ${key.fingerprint()} (${key.type}) was not accepted`);
     this.hostKey = key;
+    this.hostKeySignature = outcome.signature;
   }
 }

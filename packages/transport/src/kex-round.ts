@@ -1,6 +1,11 @@
 // One key exchange (RFC 4253 §7): from the two KEXINITs to the derived keys. The connection state
 // machine (transport-connection.ts) feeds it the method messages and sends what it returns.
-import { keyTypeForAlgorithm, type PublicKey, parsePublicKeyBlob } from '@sshts/keys';
+import {
+  certificateKeyTypeForAlgorithm,
+  keyTypeForAlgorithm,
+  type PublicKey,
+  parsePublicKeyBlob,
+} from '@sshts/keys';
 import { HostKeyError, NegotiationError, ProtocolError, SSHWriter } from '@sshts/wire';
 import type { CipherAlgorithm } from './cipher.js';
 import type { CryptoProvider } from './crypto-provider.js';
@@ -28,6 +33,8 @@ export interface KexOutcome {
   readonly negotiated: Negotiated;
   readonly exchangeHash: Uint8Array;
   readonly hostKey: PublicKey;
+  /** The server's signature blob over the exchange hash (an agent's session-bind needs it). */
+  readonly signature: Uint8Array;
   /** Keys for what we send and what we receive. */
   readonly keys: SessionKeys;
   readonly method: KexMethod;
@@ -126,7 +133,10 @@ export class KexRound {
         cause,
       });
     }
-    if (keyTypeForAlgorithm(algorithm) !== hostKey.type) {
+    // A certificate algorithm (PROTOCOL.certkeys) names the certificate blob type; the signature is
+    // the certified key's, made with the plain algorithm (PublicKey.verify maps the name).
+    const expectedType = certificateKeyTypeForAlgorithm(algorithm) ?? keyTypeForAlgorithm(algorithm);
+    if (expectedType !== hostKey.type) {
       throw new HostKeyError('', `server sent a ${hostKey.type} key for host-key algorithm ${algorithm}`);
     }
     if (!hostKey.verify(result.exchangeHash, result.signature, algorithm)) {
@@ -143,6 +153,7 @@ export class KexRound {
       negotiated: this.negotiated,
       exchangeHash: result.exchangeHash,
       hostKey,
+      signature: result.signature,
       keys,
       method: this.method,
       sharedSecret: result.sharedSecret,

@@ -165,6 +165,13 @@ export class TransportConnection {
   get hostKey(): PublicKey | undefined {
     return this.handshakeState.hostKey;
   }
+  /**
+   * The server's signature blob over the session id from the first key exchange: with hostKey and
+   * sessionId, what OpenSSH's agent `session-bind@openssh.com` extension carries (PROTOCOL.agent).
+   */
+  get hostKeySignature(): Uint8Array | undefined {
+    return this.handshakeState.hostKeySignature;
+  }
   get strictKex(): boolean {
     return this.handshakeState.strictKex;
   }

@@ -1,9 +1,18 @@
 // sshts for Node.js (the "node" export condition): everything from the browser-safe entry, with a
-// Transport that can dial TCP and uses node:crypto for `crypto: 'auto'`.
+// Transport that can dial TCP and uses node:crypto for `crypto: 'auto'`, and an SSHClient that reads
+// ~/.ssh, dials TCP and talks to $SSH_AUTH_SOCK.
 import { connectTcp, nodeProvider } from '@sshts/transport/node';
+import { SSHClient as BaseSSHClient } from '../client.js';
 import { Transport as BaseTransport, type TransportOptions } from '../transport.js';
+import { nodePlatform } from './platform.js';
 
 export * from '../index.js';
+export { nodePlatform } from './platform.js';
+export {
+  type LoadSSHConfigOptions,
+  loadSSHConfig,
+  localSSHConfigContext,
+} from './ssh-config-files.js';
 
 export class Transport extends BaseTransport {
   static override defaultProvider = nodeProvider;
@@ -13,5 +22,13 @@ export class Transport extends BaseTransport {
   static async connect(host: string, port = 22, options: TransportOptions = {}): Promise<Transport> {
     const stream = await connectTcp(host, port, { timeout: options.timeout, signal: options.signal });
     return new Transport(stream, options);
+  }
+}
+
+export class SSHClient extends BaseSSHClient {
+  static override platform = nodePlatform;
+
+  protected override transportClass(): typeof BaseTransport {
+    return Transport;
   }
 }

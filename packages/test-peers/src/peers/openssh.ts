@@ -2,7 +2,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireCommand, runOk } from '../commands.js';
-import { ALL_HOST_KEY_TYPES, sshKeygen, usableHostKeyAlgorithm } from '../keys.js';
+import {
+  ALL_HOST_KEY_TYPES,
+  certificateAuthority,
+  signHostKey,
+  sshKeygen,
+  usableHostKeyAlgorithm,
+} from '../keys.js';
 import { prepareNamespace } from '../namespace.js';
 import { type PeerContext, type StartedPeer, stdioConnection } from '../peer.js';
 import { MARKER_VAR } from '../process.js';
@@ -42,6 +48,20 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
   const supportedPromise = openSshSupported();
   const types = options.hostKeyTypes ?? [...ALL_HOST_KEY_TYPES];
   const keys = await Promise.all(types.map((t) => sshKeygen(ctx.dir, t)));
+  const certOptions = options.hostCertificates;
+  const ca = certOptions ? await certificateAuthority(ctx.dir) : undefined;
+  const certificates = ca
+    ? await Promise.all(
+        keys.map((k) =>
+          signHostKey(
+            ca.privatePath,
+            k,
+            certOptions?.principals ?? ['127.0.0.1', 'localhost'],
+            certOptions?.validity ?? '-5m:+1h',
+          ),
+        ),
+      )
+    : [];
 
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
 
@@ -52,14 +72,15 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
   const algorithms = options.algorithms ?? {};
   const config = [
     ...keys.map((k) => `HostKey ${k.privatePath}`),
+    ...certificates.map((c) => `HostCertificate ${c.path}`),
     'PidFile none',
-    'UsePAM no',
+    `UsePAM ${options.keyboardInteractive ? 'yes' : 'no'}`,
     'StrictModes no',
     'LogLevel DEBUG3',
     `AuthorizedKeysFile ${authorizedKeys}`,
     'PubkeyAuthentication yes',
     `PasswordAuthentication ${options.password !== undefined ? 'yes' : 'no'}`,
-    'KbdInteractiveAuthentication no',
+    `KbdInteractiveAuthentication ${options.keyboardInteractive ? 'yes' : 'no'}`,
     'PermitRootLogin yes',
     'PrintMotd no',
     'PrintLastLog no',
@@ -82,10 +103,19 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
   await runOk(sshd, ['-t', '-f', configPath]);
 
   // sshd checks passwords against /etc/shadow itself (UsePAM no); only a patched copy works.
-  const wrap = await prepareNamespace('openssh', ctx.dir, { password: options.password });
+  const wrap = await prepareNamespace('openssh', ctx.dir, {
+    password: options.password,
+    pamSshd: await pamKeyboardInteractive(ctx.dir, options),
+  });
 
   return {
-    hostKeys: keys.map(({ type, publicKey, fingerprint }) => ({ type, publicKey, fingerprint })),
+    hostKeys: keys.map(({ type, publicKey, fingerprint }, i) => ({
+      type,
+      publicKey,
+      fingerprint,
+      ...(certificates[i] ? { certificate: certificates[i].line } : {}),
+    })),
+    ...(ca ? { hostCertificateAuthority: ca.publicKey } : {}),
     supported: await supportedPromise,
     connect: async () => {
       const id = ctx.nextConnectionId();
@@ -108,4 +138,31 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
       return stderr ? `${file}\n${stderr}` : file;
     },
   };
+}
+
+/**
+ * The /etc/pam.d/sshd for PeerOptions.keyboardInteractive, from stock Debian libpam-modules:
+ * pam_unix prompts `Password: ` and checks the (patched) shadow entry; pam_unix would reuse that
+ * answer (PAM_AUTHTOK) rather than prompt again, so pam_stress asks the second prompt, replacing
+ * PAM_AUTHTOK with its answer, which pam_exec (expose_authtok) compares with the expected one.
+ */
+async function pamKeyboardInteractive(dir: string, options: PeerOptions): Promise<string | undefined> {
+  const kbd = options.keyboardInteractive;
+  if (!kbd) return undefined;
+  if (options.password === undefined) throw new Error('openssh: keyboardInteractive needs a password');
+  const answer = join(dir, 'pam-second-answer');
+  await writeFile(answer, kbd.secondAnswer ?? options.password, { mode: 0o600 });
+  const check = join(dir, 'pam-second-check.sh');
+  // pam_exec writes the token NUL-terminated on stdin.
+  const script = ['#!/bin/sh', `[ "$(tr -d '\\000')" = "$(cat '${answer}')" ]`, ''].join('\n');
+  await writeFile(check, script, { mode: 0o755 });
+  return [
+    'auth required pam_unix.so',
+    'auth required pam_stress.so',
+    `auth required pam_exec.so quiet expose_authtok ${check}`,
+    'account required pam_permit.so',
+    'session required pam_permit.so',
+    'password required pam_deny.so',
+    '',
+  ].join('\n');
 }

@@ -1,0 +1,42 @@
+// The Node.js runtime services SSHClient uses (platform.ts): TCP with TCP_NODELAY, files under
+// ~/.ssh, $SSH_AUTH_SOCK, ProxyCommand through a shell.
+import { spawn } from 'node:child_process';
+import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { connectAgent } from '@sshts/auth/node';
+import { connectTcp, nodeStreamsToByteStream } from '@sshts/transport/node';
+import type { ClientPlatform } from '../platform.js';
+
+export const nodePlatform: ClientPlatform = {
+  connectTcp: (host, port, options) => connectTcp(host, port, options),
+  async readTextFile(path) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  },
+  async writeTextFile(path, text, mode) {
+    // Write beside the target and rename over it, so a crash never leaves half a known_hosts.
+    const temp = `${path}.${process.pid}.tmp`;
+    await writeFile(temp, text, { mode });
+    await chmod(temp, mode);
+    await rename(temp, path);
+  },
+  homeDir: () => homedir(),
+  localUser: () => userInfo().username,
+  env: (name) => process.env[name],
+  async connectAgent(path) {
+    const agent = await connectAgent(path);
+    return { signers: () => agent.listKeys(), close: () => agent.close() };
+  },
+  async spawnProxyCommand(command) {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    return nodeStreamsToByteStream(child.stdout, child.stdin);
+  },
+};
