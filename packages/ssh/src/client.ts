@@ -7,12 +7,14 @@ import { KnownHosts, type PrivateKey, type PublicKey, publicKeyAlgorithms, type 
 import type { ByteStream, CryptoProvider, TransportLogEvent } from '@sshts/transport';
 import { SSHError } from '@sshts/wire';
 import { authenticate } from './auth-sequence.js';
+import { applyHostConfig, type ConfiguredConnection } from './config-connect.js';
 import { Deadline } from './deadline.js';
 import { checkHostKey, hostKeyAlgorithmsFor } from './host-key-verifier.js';
-import { loadSigner, lookForKeys } from './key-sources.js';
+import { DEFAULT_IDENTITY_FILES, loadSigner, lookForKeys } from './key-sources.js';
 import type { ClientPlatform } from './platform.js';
 import { expandHome } from './platform.js';
 import { type HostKeyStore, type MissingHostKeyPolicy, RejectPolicy } from './policies.js';
+import type { SSHConfig } from './ssh-config/index.js';
 import { type AlgorithmOverrides, Transport } from './transport.js';
 
 const asyncDispose: typeof Symbol.asyncDispose =
@@ -20,10 +22,19 @@ const asyncDispose: typeof Symbol.asyncDispose =
   (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
 
 export interface ConnectOptions {
+  /** Host name or address; with `config`, an ssh_config alias. */
   host: string;
-  /** Default 22. */
+  /** Default 22 (or the config's Port). */
   port?: number;
-  username: string;
+  /** Required unless `config` supplies User (which then defaults to the local user, as ssh). */
+  username?: string;
+  /**
+   * Apply ssh_config as `ssh host` would: `true` reads ~/.ssh/config and /etc/ssh/ssh_config (Node),
+   * or pass a parsed SSHConfig. HostName, Port, User, IdentityFile/CertificateFile, IdentitiesOnly,
+   * IdentityAgent, HostKeyAlias, ProxyCommand, ConnectTimeout, ServerAlive*, and the algorithm
+   * lists (narrowed to what sshts implements) are applied; explicit options win.
+   */
+  config?: boolean | SSHConfig;
   password?: string;
   /** A key file's text or bytes (any format parsePrivateKey reads), or a parsed key / signer. */
   privateKey?: string | Uint8Array | PrivateKey | Signer;
@@ -117,17 +128,19 @@ export class SSHClient implements HostKeyStore {
    */
   async connect(options: ConnectOptions): Promise<void> {
     if (this.#transport) throw new SSHError('ERR_ALREADY_CONNECTED', 'this client is already connected');
-    const { host } = options;
-    const port = options.port ?? 22;
+    const target = await this.#resolveTarget(options);
+    const { host, port } = target;
     // A key that cannot be read (wrong passphrase, corrupt file) fails before any network traffic.
     const explicitKeys: Signer[] =
       options.privateKey === undefined ? [] : [loadSigner(options.privateKey, options.passphrase)];
-    const deadline = new Deadline(`connecting to ${host}:${port}`, options.timeout, options.signal);
+    const deadline = new Deadline(`connecting to ${host}:${port}`, target.timeout, options.signal);
     let transport: Transport | undefined;
     try {
       let stream = options.stream;
       if (stream === undefined) {
-        const dialing = this.#dial(host, port, deadline.signal);
+        const dialing = target.proxyCommand
+          ? this.#proxyCommand(target.proxyCommand)
+          : this.#dial(host, port, deadline.signal);
         try {
           stream = await deadline.race(dialing);
         } catch (error) {
@@ -137,23 +150,24 @@ export class SSHClient implements HostKeyStore {
         }
       }
       const stores = [...this.#systemHostKeys, this.#hostKeys];
+      const hostKeyName = target.hostKeyName;
       const hostKey = hostKeyAlgorithmsFor(
-        options.algorithms?.hostKey ?? publicKeyAlgorithms,
+        target.algorithms.hostKey ?? publicKeyAlgorithms,
         stores,
-        host,
+        hostKeyName,
         port,
       );
       const TransportClass = this.transportClass();
       transport = new TransportClass(stream, {
-        algorithms: { ...options.algorithms, hostKey },
+        algorithms: { ...target.algorithms, hostKey },
         crypto: options.crypto,
-        keepaliveInterval: options.keepaliveInterval,
-        keepaliveCountMax: options.keepaliveCountMax,
+        keepaliveInterval: target.keepaliveInterval,
+        keepaliveCountMax: target.keepaliveCountMax,
         signal: deadline.signal,
         logger: options.logger,
       });
       this.#transport = transport;
-      const check = { host, port, stores, policy: this.#policy, client: this };
+      const check = { host: hostKeyName, port, stores, policy: this.#policy, client: this };
       await deadline.race(
         transport.startClient({
           verifyHostKey: async (key: PublicKey) => {
@@ -163,7 +177,7 @@ export class SSHClient implements HostKeyStore {
         }),
       );
       if (options.onBanner) transport.auth.onBanner = options.onBanner;
-      await deadline.race(this.#authenticate(transport, options, explicitKeys));
+      await deadline.race(this.#authenticate(transport, options, target, explicitKeys));
     } catch (error) {
       this.#transport = undefined;
       await transport?.close().catch(() => {});
@@ -171,6 +185,44 @@ export class SSHClient implements HostKeyStore {
     } finally {
       deadline.dispose();
     }
+  }
+
+  /** Host, port, user and the rest, from the options and (when asked) ssh_config. */
+  async #resolveTarget(options: ConnectOptions): Promise<ConfiguredConnection> {
+    if (options.config !== undefined && options.config !== false) {
+      let config: SSHConfig;
+      if (options.config === true) {
+        const load = this.platform.loadSSHConfig;
+        if (!load)
+          throw new SSHError('ERR_NO_FILESYSTEM', 'config: true needs Node.js; pass a parsed SSHConfig');
+        config = await load();
+      } else config = options.config;
+      const hc = config.lookup(options.host, {
+        ...(options.username === undefined ? {} : { user: options.username }),
+        ...(options.port === undefined ? {} : { port: options.port }),
+      });
+      return applyHostConfig(hc, options);
+    }
+    if (options.username === undefined) {
+      throw new SSHError(
+        'ERR_NO_USERNAME',
+        'ConnectOptions.username is required (or config: true with a User)',
+      );
+    }
+    return {
+      host: options.host,
+      port: options.port ?? 22,
+      username: options.username,
+      hostKeyName: options.host,
+      identityFiles: DEFAULT_IDENTITY_FILES,
+      identitiesOnly: false,
+      agent: options.agent,
+      timeout: options.timeout,
+      keepaliveInterval: options.keepaliveInterval,
+      keepaliveCountMax: options.keepaliveCountMax,
+      algorithms: { ...options.algorithms },
+      proxyCommand: undefined,
+    };
   }
 
   /** The Transport class to instantiate (the Node entry's adds node:crypto as the default provider). */
@@ -198,27 +250,40 @@ export class SSHClient implements HostKeyStore {
     return connectTcp(host, port, { signal });
   }
 
+  async #proxyCommand(command: string): Promise<ByteStream> {
+    const spawn = this.platform.spawnProxyCommand;
+    if (!spawn) throw new SSHError('ERR_NO_PROCESS', 'ProxyCommand needs Node.js');
+    return spawn(command);
+  }
+
   async #read(path: string): Promise<string | undefined> {
     const read = this.platform.readTextFile;
     if (!read) throw new SSHError('ERR_NO_FILESYSTEM', `reading ${path} needs a filesystem (Node.js)`);
     return read(path);
   }
 
-  async #authenticate(transport: Transport, options: ConnectOptions, keys: Signer[]): Promise<void> {
+  async #authenticate(
+    transport: Transport,
+    options: ConnectOptions,
+    target: ConfiguredConnection,
+    keys: Signer[],
+  ): Promise<void> {
     const platform = this.platform;
     const agentPath =
-      options.agent === false ? undefined : (options.agent ?? platform.env?.('SSH_AUTH_SOCK'));
+      target.agent === false || target.identitiesOnly
+        ? undefined
+        : (target.agent ?? platform.env?.('SSH_AUTH_SOCK'));
     const agent = agentPath && platform.connectAgent ? platform.connectAgent.bind(platform) : undefined;
     let agentConnection: Awaited<ReturnType<NonNullable<ClientPlatform['connectAgent']>>> | undefined;
     try {
       await authenticate(transport.auth, {
-        user: options.username,
+        user: target.username,
         keys,
         agentKeys:
           agent && agentPath
             ? async () => {
                 try {
-                  agentConnection = await agent(agentPath);
+                  agentConnection = await agent(agentPath, transport.connection);
                   return await agentConnection.signers();
                 } catch {
                   return []; // an unreachable agent is skipped, as OpenSSH and paramiko do
@@ -227,7 +292,7 @@ export class SSHClient implements HostKeyStore {
             : undefined,
         diskKeys:
           options.lookForKeys !== false && platform.readTextFile
-            ? () => lookForKeys(platform, options.passphrase)
+            ? () => lookForKeys(platform, options.passphrase, target.identityFiles)
             : undefined,
         password: options.password,
         keyboardInteractive: options.keyboardInteractive,

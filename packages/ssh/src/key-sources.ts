@@ -34,11 +34,15 @@ export function loadSigner(key: string | Uint8Array | PrivateKey | Signer, passp
  * The default identity files that exist and can be read with `passphrase`; a key that is encrypted
  * with another passphrase or unreadable is skipped, as paramiko's look_for_keys does.
  */
-export async function lookForKeys(platform: ClientPlatform, passphrase?: string): Promise<Signer[]> {
+export async function lookForKeys(
+  platform: ClientPlatform,
+  passphrase?: string,
+  files: readonly string[] = DEFAULT_IDENTITY_FILES,
+): Promise<Signer[]> {
   const read = platform.readTextFile;
   if (!read) return [];
   const signers: Signer[] = [];
-  for (const file of DEFAULT_IDENTITY_FILES) {
+  for (const file of files) {
     const path = expandHome(platform, file);
     const text = await read(path).catch(() => undefined);
     if (text === undefined) continue;

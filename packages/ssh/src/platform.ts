@@ -2,8 +2,10 @@
 // directory, the agent. The browser-safe client has none of these (callers pass `stream` and keys);
 // the Node entry (src/node/) fills them in. Keeping them behind one object keeps node: imports out
 // of browser-safe code (ARCHITECTURE.md, "Where Node-only code lives").
+import type { BindableConnection } from '@sshts/auth';
 import type { Signer } from '@sshts/keys';
 import type { ByteStream } from '@sshts/transport';
+import type { SSHConfig } from './ssh-config/index.js';
 
 export interface AgentConnection {
   /** The agent's keys, each able to sign through the agent. */
@@ -28,8 +30,13 @@ export interface ClientPlatform {
   localUser?(): string;
   /** An environment variable. */
   env?(name: string): string | undefined;
-  /** Opens the SSH agent at `path` (a unix socket). */
-  connectAgent?(path: string): Promise<AgentConnection>;
+  /**
+   * Opens the SSH agent at `path` (a unix socket) and, given the connection, binds it to this SSH
+   * session (`session-bind@openssh.com`, PROTOCOL.agent) so destination-restricted keys work.
+   */
+  connectAgent?(path: string, session?: BindableConnection): Promise<AgentConnection>;
+  /** ~/.ssh/config and /etc/ssh/ssh_config, for ConnectOptions.config: true. */
+  loadSSHConfig?(): Promise<SSHConfig>;
   /** Runs `command` with its stdio as the byte stream (ssh_config ProxyCommand). */
   spawnProxyCommand?(command: string): Promise<ByteStream>;
 }

@@ -6,6 +6,7 @@ import { homedir, userInfo } from 'node:os';
 import { connectAgent } from '@sshts/auth/node';
 import { connectTcp, nodeStreamsToByteStream } from '@sshts/transport/node';
 import type { ClientPlatform } from '../platform.js';
+import { loadSSHConfig } from './ssh-config-files.js';
 
 export const nodePlatform: ClientPlatform = {
   connectTcp: (host, port, options) => connectTcp(host, port, options),
@@ -27,12 +28,16 @@ export const nodePlatform: ClientPlatform = {
   homeDir: () => homedir(),
   localUser: () => userInfo().username,
   env: (name) => process.env[name],
-  async connectAgent(path) {
+  async connectAgent(path, session) {
     const agent = await connectAgent(path);
+    // As ssh(1) does before using agent keys; an agent without the extension says FAILURE.
+    if (session) await agent.bindSession(session).catch(() => false);
     return { signers: () => agent.listKeys(), close: () => agent.close() };
   },
+  loadSSHConfig: () => loadSSHConfig(),
   async spawnProxyCommand(command) {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // As ssh does (sshconnect.c ssh_proxy_connect): `exec` so the shell does not linger.
+    const child = spawn('/bin/sh', ['-c', `exec ${command}`], { stdio: ['pipe', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
