@@ -3,7 +3,7 @@
 // are cross-checked with `ssh-keygen -l -f` and option values with AsyncSSH's parser.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { toolAvailability } from '@sshts/test-peers';
+import { peerAvailability, toolAvailability } from '@sshts/test-peers';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthorizedKey, type PublicKey, parseAuthorizedKeys, parsePublicKey } from '../src/index.js';
@@ -12,7 +12,8 @@ import { keygen, makeKeys, TempDir } from './cert-tools.js';
 const tool = await toolAvailability('ssh-keygen');
 const sshKeygen = tool.available ? tool.path : '';
 const PYTHON = '/usr/bin/python3';
-const hasAsyncssh = spawnSync(PYTHON, ['-c', 'import asyncssh'], { stdio: 'ignore' }).status === 0;
+// peerAvailability installs python3-asyncssh when root and throws under CI=true when it cannot.
+const hasAsyncssh = (await peerAvailability('asyncssh')).available;
 
 const keyText = (k: PublicKey): string => k.toString().split(' ').slice(0, 2).join(' ');
 
