@@ -60,6 +60,7 @@ export {
   type KnownHostsEntry,
   type KnownHostsMarker,
 } from './known-hosts.js';
+export { knownHostsName } from './known-hosts-line.js';
 export {
   MAX_ALGORITHM_NAME_BYTES,
   MAX_PUBLIC_KEY_BLOB_BYTES,

@@ -17,6 +17,7 @@ const hasAsyncssh = (await peerAvailability('asyncssh')).available;
 
 const keyText = (k: PublicKey): string => k.toString().split(' ').slice(0, 2).join(' ');
 
+// Only when the tool is missing outside CI (toolAvailability throws under CI=true instead).
 describe.skipIf(!tool.available)('authorized_keys', () => {
   const dir = new TempDir();
   let rsa: string;
@@ -232,6 +233,7 @@ describe.skipIf(!tool.available)('authorized_keys', () => {
     });
   });
 
+  // Only when AsyncSSH is missing outside CI (peerAvailability throws under CI=true instead).
   it.skipIf(!hasAsyncssh)('agrees with AsyncSSH on command, environment, permitopen and flags', () => {
     const picked = [
       `restrict,command="dump /home" ${rsa}`,

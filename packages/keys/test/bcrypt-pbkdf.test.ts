@@ -47,6 +47,7 @@ describe('Blowfish', () => {
     expect(toHex(blowfishEcb(fromHex(key), fromHex(plain)))).toBe(cipher);
   });
 
+  // Only when python3-bcrypt (with paramiko) is missing outside CI; under CI=true that throws.
   it.skipIf(!paramiko.available)('matches pyca/cryptography on random keys of 4 to 56 bytes', () => {
     const cases = Array.from({ length: 40 }, (_, i) => ({
       key: toHex(randomBytes(4 + ((i * 13) % 53))),
@@ -91,6 +92,7 @@ describe('bcrypt_pbkdf', () => {
     expect(toHex(key)).toBe(v.keyHex);
   });
 
+  // Only when python3-bcrypt (with paramiko) is missing outside CI; under CI=true that throws.
   it.skipIf(!paramiko.available)(
     'matches bcrypt.kdf live on random passwords, salts, rounds and lengths',
     () => {

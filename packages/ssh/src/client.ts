@@ -9,6 +9,7 @@ import { SSHError } from '@sshts/wire';
 import { authenticate } from './auth-sequence.js';
 import { applyHostConfig, type ConfiguredConnection } from './config-connect.js';
 import { Deadline } from './deadline.js';
+import { asyncDispose } from './dispose.js';
 import { checkHostKey, hostKeyAlgorithmsFor } from './host-key-verifier.js';
 import { DEFAULT_IDENTITY_FILES, loadSigner, lookForKeys } from './key-sources.js';
 import type { ClientPlatform } from './platform.js';
@@ -16,10 +17,6 @@ import { expandHome } from './platform.js';
 import { type HostKeyStore, type MissingHostKeyPolicy, RejectPolicy } from './policies.js';
 import type { SSHConfig } from './ssh-config/index.js';
 import { type AlgorithmOverrides, Transport } from './transport.js';
-
-const asyncDispose: typeof Symbol.asyncDispose =
-  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
-  (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
 
 export interface ConnectOptions {
   /** Host name or address; with `config`, an ssh_config alias. */

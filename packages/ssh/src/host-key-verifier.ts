@@ -7,16 +7,12 @@ import {
   isCertificateAlgorithm,
   type KnownHosts,
   keyTypeForAlgorithm,
+  knownHostsName,
   type PublicKey,
   plainSignatureAlgorithm,
 } from '@sshts/keys';
 import { BadHostKeyError, HostKeyError } from '@sshts/wire';
 import type { HostKeyStore, MissingHostKeyPolicy } from './policies.js';
-
-/** `host` for port 22, else `[host]:port`: the name known_hosts records (sshd(8) SSH_KNOWN_HOSTS). */
-export function knownHostsName(host: string, port: number): string {
-  return port === 22 ? host : `[${host}]:${port}`;
-}
 
 export interface HostKeyCheck {
   host: string;

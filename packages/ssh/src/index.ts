@@ -19,6 +19,7 @@ export {
   generatePrivateKey,
   KeyFormatError,
   KnownHosts,
+  knownHostsName,
   PassphraseRequiredError,
   type PrivateKey,
   type PublicKey,
@@ -39,7 +40,6 @@ export {
 export type { ByteStream, CryptoProvider, TransportLogEvent } from '@sshts/transport';
 export * from '@sshts/wire';
 export { type ConnectOptions, SSHClient } from './client.js';
-export { knownHostsName } from './host-key-verifier.js';
 export type { AgentConnection, ClientPlatform } from './platform.js';
 export {
   AutoAddPolicy,

@@ -15,11 +15,7 @@ import {
   type TransportLogEvent,
 } from '@sshts/transport';
 import { AuthenticationError, SSHError, TimeoutError } from '@sshts/wire';
-
-/** `Symbol.asyncDispose`, or the registry symbol TypeScript's helpers use where a runtime lacks it. */
-const asyncDispose: typeof Symbol.asyncDispose =
-  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
-  (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
+import { asyncDispose } from './dispose.js';
 
 export type AlgorithmOverrides = Partial<
   Record<'kex' | 'hostKey' | 'cipher' | 'mac' | 'compression', string[]>

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { type Peer, peerAvailability, startPeer, toolAvailability } from '@sshts/test-peers';
 import { AuthenticationError } from '@sshts/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KnownHosts, SSHClient } from '../src/node/index.js';
-import { clientWithHome, knownHostsFor, peerStream, run, tempDir } from './client-helpers.js';
+import { type ConnectOptions, KnownHosts, SSHClient } from '../src/node/index.js';
+import { clientWithHome, knownHostsFor, loginTo, peerStream, run, tempDir } from './client-helpers.js';
 
 const openssh = await peerAvailability('openssh');
 const keygen = await toolAvailability('ssh-keygen');
@@ -170,25 +170,7 @@ describe.skipIf(!openssh.available)('SSHClient keyboard-interactive through PAM 
     await peer?.close();
   });
 
-  async function connect(options: Partial<Parameters<SSHClient['connect']>[0]>): Promise<void> {
-    const stream = await peerStream(peer);
-    const client = new SSHClient({ knownHosts: KnownHosts.parse(knownHostsFor(peer)) });
-    try {
-      await client.connect({
-        host: '127.0.0.1',
-        username: peer.user,
-        stream,
-        agent: false,
-        lookForKeys: false,
-        timeout: 30_000,
-        ...options,
-      });
-      expect(client.transport.authenticated).toBe(true);
-    } finally {
-      await client.close();
-      await stream.close();
-    }
-  }
+  const connect = (options: Partial<ConnectOptions>) => loginTo(peer, options);
 
   it('the handler answers both prompts and logs in', async () => {
     const seen: string[] = [];

@@ -8,7 +8,13 @@ import { promisify } from 'node:util';
 import type { Peer } from '@sshts/test-peers';
 import type { ByteStream } from '@sshts/transport';
 import { nodeStreamsToByteStream } from '@sshts/transport/node';
-import { type ClientPlatform, nodePlatform, SSHClient } from '../src/node/index.js';
+import {
+  type ClientPlatform,
+  type ConnectOptions,
+  KnownHosts,
+  nodePlatform,
+  SSHClient,
+} from '../src/node/index.js';
 
 export const run = promisify(execFile);
 
@@ -52,4 +58,32 @@ export async function sshKeygen(
     privateText: await readFile(path, 'utf8'),
     publicLine: (await readFile(`${path}.pub`, 'utf8')).trim(),
   };
+}
+
+/**
+ * Connects `client` (default: one that knows the peer's host keys) to the peer over a fresh stream,
+ * with no agent and no ~/.ssh keys unless `options` says otherwise, checks it authenticated, and
+ * closes both.
+ */
+export async function loginTo(
+  peer: Peer,
+  options: Partial<ConnectOptions>,
+  client: SSHClient = new SSHClient({ knownHosts: KnownHosts.parse(knownHostsFor(peer)) }),
+): Promise<void> {
+  const stream = await peerStream(peer);
+  try {
+    await client.connect({
+      host: '127.0.0.1',
+      username: peer.user,
+      stream,
+      agent: false,
+      lookForKeys: false,
+      timeout: 30_000,
+      ...options,
+    });
+    if (!client.transport.authenticated) throw new Error('connect() returned without authentication');
+  } finally {
+    await client.close();
+    await stream.close();
+  }
 }

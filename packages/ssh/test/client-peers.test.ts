@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { type Peer, type PeerName, peerAvailability, startPeer, toolAvailability } from '@sshts/test-peers';
 import { AuthenticationError } from '@sshts/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KnownHosts, SSHClient } from '../src/node/index.js';
-import { knownHostsFor, peerStream, run, tempDir } from './client-helpers.js';
+import type { ConnectOptions } from '../src/node/index.js';
+import { loginTo, run, tempDir } from './client-helpers.js';
 
 const keygen = await toolAvailability('ssh-keygen');
 const PASSWORD = 'peer-pw-123';
@@ -43,25 +43,7 @@ for (const name of PEERS) {
       await tmp?.remove();
     });
 
-    async function connect(options: Partial<Parameters<SSHClient['connect']>[0]>) {
-      const client = new SSHClient({ knownHosts: KnownHosts.parse(knownHostsFor(peer)) });
-      const stream = await peerStream(peer);
-      try {
-        await client.connect({
-          host: '127.0.0.1',
-          username: peer.user,
-          stream,
-          agent: false,
-          lookForKeys: false,
-          timeout: 30_000,
-          ...options,
-        });
-        expect(client.transport.authenticated).toBe(true);
-      } finally {
-        await client.close();
-        await stream.close();
-      }
-    }
+    const connect = (options: Partial<ConnectOptions>) => loginTo(peer, options);
 
     it('logs in with a password', async () => {
       await connect({ password: PASSWORD });

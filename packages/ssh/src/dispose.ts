@@ -1,0 +1,5 @@
+// `Symbol.asyncDispose`, or the registry symbol TypeScript's helpers use where a runtime lacks it
+// (older Node and browsers), so `await using` works on our objects everywhere.
+export const asyncDispose: typeof Symbol.asyncDispose =
+  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
+  (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
