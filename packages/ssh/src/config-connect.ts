@@ -6,7 +6,7 @@ import { kexMethods } from '@sshts/kex';
 import { certificateAlgorithms, legacyPublicKeyAlgorithms, publicKeyAlgorithms } from '@sshts/keys';
 import { nobleProvider } from '@sshts/transport';
 import { SSHError } from '@sshts/wire';
-import type { HostConfig } from './ssh-config/index.js';
+import type { HostConfig, ProxyJumpHost } from './ssh-config/index.js';
 import type { AlgorithmOverrides } from './transport.js';
 
 const IMPLEMENTED = {
@@ -38,6 +38,10 @@ export interface ConfiguredConnection {
   keepaliveCountMax: number | undefined;
   algorithms: AlgorithmOverrides;
   proxyCommand: string | undefined;
+  /** ProxyJump's hops in connection order (proxy-jump.ts connects them). */
+  proxyJump?: readonly ProxyJumpHost[];
+  /** ForwardAgent: forward by default, and for a path which agent (session-forwarding.ts). */
+  forwardAgent?: boolean | string;
 }
 
 /**
@@ -57,12 +61,6 @@ export function applyHostConfig(
     algorithms?: AlgorithmOverrides;
   },
 ): ConfiguredConnection {
-  if (hc.proxyJump !== undefined && hc.proxyJump !== 'none') {
-    throw new SSHError(
-      'ERR_UNSUPPORTED',
-      `ProxyJump (${hc.proxyJump}) needs direct-tcpip channels, not implemented yet`,
-    );
-  }
   const algorithms: AlgorithmOverrides = { ...explicit.algorithms };
   const lists = { kex: hc.kexAlgorithms, hostKey: hc.hostKeyAlgorithms, cipher: hc.ciphers, mac: hc.macs };
   for (const slot of ['kex', 'hostKey', 'cipher', 'mac'] as const) {
@@ -88,5 +86,7 @@ export function applyHostConfig(
     keepaliveCountMax: explicit.keepaliveCountMax ?? hc.serverAliveCountMax,
     algorithms,
     proxyCommand: hc.proxyCommand === 'none' ? undefined : hc.proxyCommand,
+    ...(hc.proxyJumpHosts === undefined ? {} : { proxyJump: hc.proxyJumpHosts }),
+    forwardAgent: hc.forwardAgent,
   };
 }

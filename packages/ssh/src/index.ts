@@ -12,6 +12,18 @@ export {
   PasswordChangeRequiredError,
 } from '@sshts/auth';
 export {
+  type ByteChannel,
+  Channel,
+  ChannelClosedError,
+  type ChannelReader,
+  ChannelRequestError,
+  type ChannelWriter,
+  channelStream,
+  type ExitStatus,
+  TerminalMode,
+  type TerminalModes,
+} from '@sshts/channel';
+export {
   type AuthorizedKey,
   type Certificate,
   CertificateError,
@@ -40,6 +52,19 @@ export {
 export type { ByteStream, CryptoProvider, TransportLogEvent } from '@sshts/transport';
 export * from '@sshts/wire';
 export { type ConnectOptions, SSHClient } from './client.js';
+export {
+  type DynamicForwardOptions,
+  type Forward,
+  type ForwardErrorOptions,
+  type LocalEndpoint,
+  type LocalPortForwardOptions,
+  type LocalStreamLocalForwardOptions,
+  type RemotePortForwardOptions,
+  type RemoteStreamLocalForwardOptions,
+  Socks4Reply,
+  Socks5Reply,
+  SocksError,
+} from './forwarding/index.js';
 export type { AgentConnection, ClientPlatform } from './platform.js';
 export {
   AutoAddPolicy,
@@ -48,6 +73,15 @@ export {
   RejectPolicy,
   WarningPolicy,
 } from './policies.js';
+export type { ProxyJump } from './proxy-jump.js';
+export type {
+  ExecOptions,
+  ExecResult,
+  PtyOptions,
+  RemoteProcess,
+  SessionOptions,
+  ShellOptions,
+} from './session.js';
 export {
   type ConfigForward,
   type HostConfig,
@@ -69,3 +103,4 @@ export {
   Transport,
   type TransportOptions,
 } from './transport.js';
+export type { X11Auth, X11Options, X11Origin } from './x11-forwarding.js';

@@ -13,6 +13,18 @@ export interface AgentConnection {
   close(): Promise<void>;
 }
 
+/** A local TCP address, or a Unix-domain socket path. */
+export type ListenAddress = { host: string; port: number } | { path: string };
+/** Where an accepted local connection came from. */
+export type SocketOrigin = { host: string; port: number } | { path: string };
+
+export interface LocalListener {
+  /** The address actually bound (port 0 becomes the port the system chose). */
+  readonly address: ListenAddress;
+  /** Stops listening and closes the connections it accepted. */
+  close(): Promise<void>;
+}
+
 export interface ClientPlatform {
   /** TCP to host:port (TCP_NODELAY on). */
   connectTcp?(
@@ -37,6 +49,13 @@ export interface ClientPlatform {
   connectAgent?(path: string, session?: BindableConnection): Promise<AgentConnection>;
   /** ~/.ssh/config and /etc/ssh/ssh_config, for ConnectOptions.config: true. */
   loadSSHConfig?(): Promise<SSHConfig>;
+  /** A Unix-domain socket connection (streamlocal forwarding, the agent for agent forwarding). */
+  connectUnix?(path: string): Promise<ByteStream>;
+  /** Accepts local connections (forwardLocalPort, dynamic SOCKS forwarding). */
+  listen?(
+    address: ListenAddress,
+    onConnection: (stream: ByteStream, origin: SocketOrigin) => void,
+  ): Promise<LocalListener>;
   /** Runs `command` with its stdio as the byte stream (ssh_config ProxyCommand). */
   spawnProxyCommand?(command: string): Promise<ByteStream>;
 }

@@ -2,6 +2,7 @@
 // TransportConnection to a ByteStream with the default key exchanges and host-key algorithms.
 // Authentication and channels attach to it in later layers.
 import { ClientAuth, type KeyboardInteractiveHandler } from '@sshts/auth';
+import { type Channel, ChannelMux, type ChannelOptions } from '@sshts/channel';
 import { kexMethods } from '@sshts/kex';
 import type { PublicKey, Signer } from '@sshts/keys';
 import {
@@ -34,6 +35,9 @@ export interface TransportOptions {
   /** Unanswered probes before the server is declared dead (OpenSSH ServerAliveCountMax, default 3). */
   keepaliveCountMax?: number;
   signal?: AbortSignal;
+  /** Our receive window per channel (default 2 MiB) and largest packet we accept (default 32 KiB). */
+  window?: number;
+  maxPacket?: number;
   /** Protocol trace: message names, sizes, negotiated algorithms; never key material. */
   logger?: (event: TransportLogEvent) => void;
 }
@@ -57,6 +61,8 @@ export class Transport {
   static nodeProvider: CryptoProvider | undefined;
 
   readonly connection: TransportConnection;
+  /** The connection protocol (RFC 4254): channels and global requests, usable once authenticated. */
+  readonly channels: ChannelMux;
   readonly closed: Promise<{ reason: string; code?: number }>;
   private readonly stream: ByteStream;
   private readonly options: TransportOptions;
@@ -79,6 +85,7 @@ export class Transport {
       logger: options.logger,
       verifyHostKey: (key) => this.verify(key),
     });
+    this.channels = new ChannelMux(this.connection, { window: options.window, maxPacket: options.maxPacket });
     this.closed = this.connection.closed.then((info: CloseInfo) => ({
       reason: info.reason,
       code: info.code,
@@ -171,7 +178,11 @@ export class Transport {
   /** The user-authentication client (RFC 4252) of this connection, created on first use. */
   get auth(): ClientAuth {
     if (!this.connection.sessionId) throw new SSHError('ERR_NOT_CONNECTED', 'no key exchange has completed');
-    this.#auth ??= new ClientAuth(this.connection);
+    if (!this.#auth) {
+      this.#auth = new ClientAuth(this.connection);
+      // After USERAUTH_SUCCESS, the auth layer passes connection-protocol messages (≥ 80) on.
+      this.#auth.onConnectionMessage = (payload) => this.channels.handleMessage(payload);
+    }
     return this.#auth;
   }
 
@@ -205,6 +216,24 @@ export class Transport {
   /** RFC 4256 keyboard-interactive: `handler` answers each round of prompts. */
   async authKeyboardInteractive(user: string, handler: KeyboardInteractiveHandler): Promise<void> {
     expectSuccess(await this.auth.keyboardInteractive(user, handler), 'keyboard-interactive');
+  }
+
+  /**
+   * Opens a session channel (RFC 4254 §6.1), on which to request a pty, environment variables,
+   * and then exec, shell or a subsystem.
+   */
+  openSession(options?: ChannelOptions): Promise<Channel> {
+    return this.openChannel('session', undefined, options);
+  }
+
+  /** Opens a channel of any type with its type-specific data (RFC 4254 §5.1). */
+  openChannel(type: string, data?: Uint8Array, options?: ChannelOptions): Promise<Channel> {
+    if (!this.authenticated) {
+      return Promise.reject(
+        new SSHError('ERR_NOT_AUTHENTICATED', 'channels need an authenticated connection'),
+      );
+    }
+    return this.channels.open(type, data, options);
   }
 
   async close(): Promise<void> {

@@ -44,7 +44,8 @@ export type ToolName =
   | 'psftp'
   | 'pscp'
   | 'puttygen'
-  | 'openssl';
+  | 'openssl'
+  | 'xauth';
 
 const TOOL_PACKAGES: Record<ToolName, string> = {
   ssh: 'openssh-client',
@@ -63,6 +64,8 @@ const TOOL_PACKAGES: Record<ToolName, string> = {
   pscp: 'putty-tools',
   puttygen: 'putty-tools',
   openssl: 'openssl',
+  // sshd runs it (XAuthLocation) to install a session's X11 cookie; without it X11Forwarding fails.
+  xauth: 'xauth',
 };
 
 async function pythonModuleMissing(module: string): Promise<string | undefined> {

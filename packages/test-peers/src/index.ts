@@ -5,7 +5,8 @@
  *
  * How each peer runs (all files in a fresh temp dir, removed by close()):
  * - openssh: per connect(), `/usr/sbin/sshd -i -f DIR/sshd_config -E DIR/sshd.log` on stdio pipes
- *   (LogLevel DEBUG3, PermitRootLogin yes, AuthorizedKeysFile DIR/authorized_keys, internal-sftp).
+ *   (LogLevel DEBUG3, PermitRootLogin yes, AuthorizedKeysFile DIR/authorized_keys, internal-sftp);
+ *   PeerOptions.listen also runs `sshd -D` on 127.0.0.1:Peer.port with the same config.
  * - dropbear: `dropbear -F -E -e -p 127.0.0.1:PORT -P DIR/dropbear.pid -r KEY… [-s]`; connect() is TCP.
  * - tinysshd: per connect(), `tinysshd -v [-P] [-x sftp=…] DIR/keys` on stdio pipes.
  * - paramiko / asyncssh: `/usr/bin/python3 -u python/<lib>_server.py DIR/config.json` on

@@ -24,6 +24,8 @@ export interface StartedPeer {
   hostCertificateAuthority?: string;
   supported: SupportedAlgorithms;
   connect(): Promise<PeerConnection>;
+  /** The 127.0.0.1 port of a listening server, when there is one besides connect(). */
+  port?: number;
   /** Full log; default: the context's in-memory log. */
   log?(): string;
 }
@@ -248,6 +250,9 @@ class RunningPeer implements Peer {
   }
   get dir(): string {
     return this.ctx.dir;
+  }
+  get port(): number | undefined {
+    return this.started.port;
   }
   get hostKeys(): PeerHostKey[] {
     return this.started.hostKeys;

@@ -38,6 +38,11 @@ export interface PeerOptions {
   /** OpenSSH only: extra sshd_config lines, appended after the generated ones. */
   sshdConfig?: string[];
   /**
+   * OpenSSH only: also run a listening `sshd -D` on 127.0.0.1:Peer.port (same config, keys and
+   * log), for clients that must dial TCP themselves (ProxyJump hops, `ssh -p`). connect() stays stdio.
+   */
+  listen?: boolean;
+  /**
    * OpenSSH only: keyboard-interactive through PAM (`UsePAM yes`, `KbdInteractiveAuthentication
    * yes`) with a private /etc/pam.d/sshd that asks TWO prompts, one INFO_REQUEST round each:
    * `Password: ` (pam_unix, checks `password`), then `STRESS Password: ` (pam_stress), whose answer
@@ -85,6 +90,8 @@ export interface Peer {
   readonly supported: SupportedAlgorithms;
   /** The peer's private temp dir (config, keys, logs); removed by `close()`. */
   readonly dir: string;
+  /** The TCP port on 127.0.0.1 when PeerOptions.listen started a listener. */
+  readonly port?: number;
   /** A NEW connection each call. */
   connect(): Promise<PeerConnection>;
   /** The server's debug log so far. */

@@ -16,6 +16,7 @@ export type {
   MacFunction,
   StreamCipher,
 } from './crypto-provider.js';
+export type { GlobalReply } from './global-requests.js';
 export { formatIdentification, type Identification, IdentificationReader } from './identification.js';
 export type {
   KexContext,

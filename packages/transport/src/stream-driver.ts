@@ -18,9 +18,15 @@ export function driveOverStream(connection: TransportConnection, stream: ByteStr
     flushScheduled = false;
     const chunks = connection.takeOutput();
     if (chunks.length === 0) return;
+    let bytes = 0;
+    for (const chunk of chunks) bytes += chunk.length;
+    connection.outputInFlight(bytes); // written bytes are subtracted as the stream takes them
     writing = writing
       .then(async () => {
-        for (const chunk of chunks) await writer.write(chunk);
+        for (const chunk of chunks) {
+          await writer.write(chunk);
+          connection.outputInFlight(-chunk.length);
+        }
       })
       .catch((error) => connection.receiveEnd(error));
   };

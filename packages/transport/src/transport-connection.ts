@@ -21,6 +21,7 @@ import { formatIdentification, IdentificationReader } from './identification.js'
 import { KeepaliveMonitor, type KeepaliveOptions } from './keepalive.js';
 import type { KexMethod } from './kex-method.js';
 import type { Negotiated } from './negotiate.js';
+import { OutputBacklog } from './output-backlog.js';
 import { PacketDecoder } from './packet-decoder.js';
 import { PacketEncoder } from './packet-encoder.js';
 import { type AlgorithmPreferences, defaultAlgorithmPreferences } from './preferences.js';
@@ -87,6 +88,7 @@ export class TransportConnection {
   private readonly globals = new GlobalRequests();
   private readonly keepalive: KeepaliveMonitor | undefined;
   private output: Uint8Array[] = [];
+  private readonly backlog = new OutputBacklog();
   private held: Uint8Array[] = [];
   private heldBytes = 0;
   private versionDone = false;
@@ -188,7 +190,9 @@ export class TransportConnection {
   handshake(): Promise<void> {
     if (!this.started) {
       this.started = true;
-      this.output.push(new TextEncoder().encode(`${this.localIdentification}\r\n`));
+      const line = new TextEncoder().encode(`${this.localIdentification}\r\n`);
+      this.output.push(line);
+      this.backlog.queued += line.length;
       this.handshakeState.start();
     }
     return this.ready;
@@ -233,7 +237,33 @@ export class TransportConnection {
   takeOutput(): Uint8Array[] {
     const out = this.output;
     this.output = [];
+    this.backlog.queued = 0;
+    this.backlog.check();
     return out;
+  }
+
+  /**
+   * For drivers that track their writes: `+n` for bytes taken with takeOutput() and not yet
+   * written, `-n` as the stream accepts them. Without it, taken output counts as written.
+   */
+  outputInFlight(delta: number): void {
+    this.backlog.inFlight = Math.max(0, this.backlog.inFlight + delta);
+    this.backlog.check();
+  }
+
+  /** Encrypted bytes waiting for the stream (queued here or being written by the driver). */
+  get outputBacklog(): number {
+    return this.backlog.bytes;
+  }
+
+  /** True while so much output waits that producers (channels) should hold back. */
+  get outputFull(): boolean {
+    return this.backlog.full;
+  }
+
+  /** Resolves when the output backlog has fallen under the low-water mark. */
+  whenOutputDrained(): Promise<void> {
+    return this.backlog.drained();
   }
 
   /** Sends an upper-layer message (≥ 50), held back while a key exchange is in progress. */
@@ -427,7 +457,7 @@ export class TransportConnection {
 
   private sendPacket(payload: Uint8Array): void {
     this.log({ kind: 'send', message: messageName(payload[0] ?? 0), size: payload.length });
-    this.encoder.encodeChunks(payload, this.output);
+    this.backlog.queued += this.encoder.encodeChunks(payload, this.output);
     this.onOutput();
     this.maybeRekey();
   }
@@ -482,6 +512,7 @@ export class TransportConnection {
     this.serviceWaiters = [];
     this.handshakeState.failAll(error);
     this.globals.failAll(error);
+    this.backlog.release();
     this.resolveClosed(info);
   }
 

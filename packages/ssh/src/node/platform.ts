@@ -6,6 +6,7 @@ import { homedir, userInfo } from 'node:os';
 import { connectAgent } from '@sshts/auth/node';
 import { connectTcp, nodeStreamsToByteStream } from '@sshts/transport/node';
 import type { ClientPlatform } from '../platform.js';
+import { connectUnix, listen } from './sockets.js';
 import { loadSSHConfig } from './ssh-config-files.js';
 
 export const nodePlatform: ClientPlatform = {
@@ -35,6 +36,8 @@ export const nodePlatform: ClientPlatform = {
     return { signers: () => agent.listKeys(), close: () => agent.close() };
   },
   loadSSHConfig: () => loadSSHConfig(),
+  connectUnix,
+  listen,
   async spawnProxyCommand(command) {
     // As ssh does (sshconnect.c ssh_proxy_connect): `exec` so the shell does not linger.
     const child = spawn('/bin/sh', ['-c', `exec ${command}`], { stdio: ['pipe', 'pipe', 'inherit'] });

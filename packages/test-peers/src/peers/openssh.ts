@@ -9,8 +9,8 @@ import {
   sshKeygen,
   usableHostKeyAlgorithm,
 } from '../keys.js';
-import { prepareNamespace } from '../namespace.js';
-import { type PeerContext, type StartedPeer, stdioConnection } from '../peer.js';
+import { prepareNamespace, type Wrapper } from '../namespace.js';
+import { freePort, type PeerContext, type StartedPeer, stdioConnection, waitForPort } from '../peer.js';
 import { MARKER_VAR } from '../process.js';
 import type { PeerOptions, SupportedAlgorithms } from '../types.js';
 
@@ -108,7 +108,10 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
     pamSshd: await pamKeyboardInteractive(ctx.dir, options),
   });
 
+  const port = options.listen ? await listenOpenSsh(ctx, wrap, sshd, configPath, logPath) : undefined;
+
   return {
+    ...(port === undefined ? {} : { port }),
     hostKeys: keys.map(({ type, publicKey, fingerprint }, i) => ({
       type,
       publicKey,
@@ -138,6 +141,48 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
       return stderr ? `${file}\n${stderr}` : file;
     },
   };
+}
+
+/**
+ * PeerOptions.listen: `sshd -D` (not daemonising, so the context owns it and close() kills it and
+ * its per-connection children) on 127.0.0.1:PORT, with the peer's config, keys and log. Returns
+ * the port; retries another one when a race for it was lost.
+ */
+async function listenOpenSsh(
+  ctx: PeerContext,
+  wrap: Wrapper,
+  sshd: string,
+  configPath: string,
+  logPath: string,
+): Promise<number> {
+  const log = () => {
+    try {
+      return readFileSync(logPath, 'utf8').slice(-2000);
+    } catch {
+      return '';
+    }
+  };
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const [cmd, args] = wrap(sshd, [
+      '-D',
+      '-f',
+      configPath,
+      '-E',
+      logPath,
+      '-o',
+      `ListenAddress=127.0.0.1:${port}`,
+    ]);
+    const listener = ctx.spawn(cmd, args, { dieWithParent: true }, '[sshd listener] ');
+    listener.stdout?.resume();
+    try {
+      await waitForPort(port, listener, log);
+      return port;
+    } catch (e) {
+      if (attempt < 4 && /in use/i.test(log())) continue;
+      throw e;
+    }
+  }
 }
 
 /**

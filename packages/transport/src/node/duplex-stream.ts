@@ -26,11 +26,19 @@ export function nodeStreamsToByteStream(input: Readable, output: Writable): Byte
             controller.error(error);
           }
         });
+        // A stream destroyed without 'end' or 'error' (our own destroy()) still ends its reader.
+        input.once('close', () => {
+          if (!closed) {
+            closed = true;
+            controller.close();
+          }
+        });
       },
       pull() {
         input.resume();
       },
       cancel() {
+        closed = true; // the reader is gone: 'close' from destroy() must not touch the controller
         input.destroy();
       },
     },

@@ -12,7 +12,8 @@ export interface TcpOptions {
 
 export function connectTcp(host: string, port = 22, options: TcpOptions = {}): Promise<ByteStream> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
+    // allowHalfOpen: forwarded connections (the -R target) may half-close and still be read.
+    const socket = connect({ host, port, allowHalfOpen: true });
     socket.setNoDelay(true); // SSH is interactive; we batch our own writes
     const timer = options.timeout
       ? setTimeout(() => {
