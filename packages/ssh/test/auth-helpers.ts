@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ClientAuth, type ClientAuthOptions } from '@sshts/auth';
+import type { ClientAuth, ClientAuthOptions } from '@sshts/auth';
 import { type PrivateKey, parsePrivateKey } from '@sshts/keys';
 import type { Peer } from '@sshts/test-peers';
 import { nodeStreamsToByteStream } from '@sshts/transport/node';
@@ -24,7 +24,7 @@ export interface AuthSession {
 /** Connects and runs the handshake (host key checked against the peer's fingerprints); no auth request yet. */
 export async function connectForAuth(
   peer: Peer,
-  authOptions: ClientAuthOptions = {},
+  authOptions: Pick<ClientAuthOptions, 'onBanner'> = {},
   options: TransportOptions = {},
 ): Promise<AuthSession> {
   const connection = await peer.connect();
@@ -41,7 +41,9 @@ export async function connectForAuth(
       cause: error,
     });
   }
-  const auth = new ClientAuth(transport.connection, authOptions);
+  // The transport's own ClientAuth, so that after success its channels (expectSessionWorks) work.
+  const auth = transport.auth;
+  if (authOptions.onBanner) auth.onBanner = authOptions.onBanner;
   return {
     transport,
     auth,

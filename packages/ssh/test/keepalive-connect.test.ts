@@ -2,6 +2,7 @@
 // and the protocol trace, against real servers.
 
 import { createServer } from 'node:net';
+import { generatePrivateKey } from '@sshts/keys';
 import { type Peer, peerAvailability, startPeer } from '@sshts/test-peers';
 import type { ByteStream, TransportLogEvent } from '@sshts/transport';
 import { nodeStreamsToByteStream } from '@sshts/transport/node';
@@ -9,7 +10,6 @@ import { ConnectionLostError, TimeoutError } from '@sshts/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Transport } from '../src/node/index.js';
 import { handshakeWith, noneAuthMethods } from './peer-client.js';
-import { authPublicKey, testUserKey } from './test-auth.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const openssh = await peerAvailability('openssh');
@@ -33,11 +33,11 @@ function silenceable(stream: ByteStream): { stream: ByteStream; silence(): void 
 }
 
 // Only when the peer is missing outside CI (under CI=true peerAvailability throws instead); the title says why.
+const key = await generatePrivateKey('ed25519');
 describe.skipIf(!openssh.available)('keepalive, time-based rekey and the trace against OpenSSH', () => {
-  const key = testUserKey();
   let peer: Peer;
   beforeAll(async () => {
-    peer = await startPeer('openssh', { authorizedKeys: [key.authorizedKey] });
+    peer = await startPeer('openssh', { authorizedKeys: [key.publicKey.toString()] });
   }, 120_000);
   afterAll(async () => {
     await peer?.close();
@@ -46,7 +46,7 @@ describe.skipIf(!openssh.available)('keepalive, time-based rekey and the trace a
   it('probes a quiet server with keepalive@openssh.com and gets answers', async () => {
     const events: TransportLogEvent[] = [];
     const report = await handshakeWith(peer, { keepaliveInterval: 150, logger: (e) => events.push(e) });
-    await authPublicKey(report.transport, peer.user, key);
+    await report.transport.authPublicKey(peer.user, key);
     await sleep(1000);
     const probes = events.filter((e) => e.kind === 'send' && e.message === 'GLOBAL_REQUEST').length;
     const answers = events.filter(
@@ -63,8 +63,7 @@ describe.skipIf(!openssh.available)('keepalive, time-based rekey and the trace a
     const transport = new Transport(link.stream, { keepaliveInterval: 100, keepaliveCountMax: 2 });
     const known = new Set(peer.hostKeys.map((k) => k.fingerprint));
     await transport.startClient({ verifyHostKey: (k) => known.has(k.fingerprint()) });
-    await transport.connection.requestService('ssh-userauth');
-    await authPublicKey(transport, peer.user, key);
+    await transport.authPublicKey(peer.user, key);
     const started = Date.now();
     link.silence();
     const closed = await transport.closed;
@@ -77,7 +76,7 @@ describe.skipIf(!openssh.available)('keepalive, time-based rekey and the trace a
 
   it('rekeys by time (rekeyLimits.seconds)', async () => {
     const report = await handshakeWith(peer, { rekeyLimits: { seconds: 0.3 } });
-    await authPublicKey(report.transport, peer.user, key);
+    await report.transport.authPublicKey(peer.user, key);
     await sleep(1300);
     expect(report.transport.connection.kexCount).toBeGreaterThanOrEqual(3);
     await report.close();

@@ -1,7 +1,7 @@
 // Test helpers: run our client's handshake against a real peer from @sshts/test-peers.
 import type { Peer } from '@sshts/test-peers';
 import { nodeStreamsToByteStream } from '@sshts/transport/node';
-import { MessageType, SSHReader, SSHWriter } from '@sshts/wire';
+import { AuthenticationError } from '@sshts/wire';
 import { Transport, type TransportOptions } from '../src/node/index.js';
 
 export interface HandshakeReport {
@@ -37,34 +37,16 @@ export async function handshakeWith(peer: Peer, options: TransportOptions = {}):
   }
 }
 
-/** Requests ssh-userauth and sends a `none` request: the FAILURE lists the methods (RFC 4252 §5.2). */
+/**
+ * The methods the server allows, from a `none` request through the auth layer (RFC 4252 §5.2:
+ * its USERAUTH_FAILURE lists them). Requests the ssh-userauth service first if needed.
+ */
 export async function noneAuthMethods(transport: Transport, user: string): Promise<string[]> {
-  await transport.connection.requestService('ssh-userauth');
-  return authNone(transport, user);
-}
-
-/** Sends a `none` request (the ssh-userauth service already accepted) and returns the method list. */
-export function authNone(transport: Transport, user: string): Promise<string[]> {
-  const conn = transport.connection;
-  return new Promise((resolve, reject) => {
-    conn.onMessage = (payload) => {
-      const type = payload[0];
-      if (type === MessageType.USERAUTH_BANNER) return true;
-      if (type === MessageType.USERAUTH_FAILURE) {
-        resolve(new SSHReader(payload, 1).nameList('USERAUTH_FAILURE.methods'));
-        return true;
-      }
-      reject(new Error(`unexpected message ${type} in reply to a none request`));
-      return true;
-    };
-    conn.send(
-      new SSHWriter()
-        .byte(MessageType.USERAUTH_REQUEST)
-        .string(user)
-        .string('ssh-connection')
-        .string('none')
-        .finish(),
-    );
-    conn.closed.then((info) => reject(new Error(`closed: ${info.reason}`)));
-  });
+  try {
+    await transport.authNone(user);
+  } catch (error) {
+    if (error instanceof AuthenticationError) return [...error.allowedMethods];
+    throw error;
+  }
+  throw new Error(`${user} was let in with no authentication`);
 }

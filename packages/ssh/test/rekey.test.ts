@@ -8,10 +8,10 @@
 // buffered packets after an IGNORE (tinysshd.c main loop, marked XXX), so the traffic is channel
 // data rather than IGNOREs.
 import { createHash } from 'node:crypto';
+import { generatePrivateKey } from '@sshts/keys';
 import { type Peer, type PeerName, peerAvailability, startPeer } from '@sshts/test-peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handshakeWith } from './peer-client.js';
-import { authPublicKey, testUserKey } from './test-auth.js';
 import { execWithInput } from './test-channel.js';
 
 const MiB = 1024 * 1024;
@@ -49,13 +49,16 @@ for (const name of PEERS) {
       it.skip(`${name}: ${availability.reason}`, () => {});
       return;
     }
-    const key = testUserKey();
+    const key = await generatePrivateKey('ed25519');
     let peer: Peer;
     let peerRekeying: Peer | undefined;
     beforeAll(async () => {
-      peer = await startPeer(name, { authorizedKeys: [key.authorizedKey] });
+      peer = await startPeer(name, { authorizedKeys: [key.publicKey.toString()] });
       if (PEER_REKEY[name])
-        peerRekeying = await startPeer(name, { authorizedKeys: [key.authorizedKey], rekeyLimit: '1M' });
+        peerRekeying = await startPeer(name, {
+          authorizedKeys: [key.publicKey.toString()],
+          rekeyLimit: '1M',
+        });
     }, 120_000);
     afterAll(async () => {
       await peer?.close();
@@ -65,7 +68,7 @@ for (const name of PEERS) {
     /** `sha256sum` prints the hash; `cat` sends the 64 MiB back (so a peer counting only what it sends rekeys too). */
     async function run(target: Peer, ourLimit: number | undefined, command: 'sha256sum' | 'cat') {
       const report = await handshakeWith(target, ourLimit ? { rekeyLimits: { bytes: ourLimit } } : {});
-      await authPublicKey(report.transport, target.user, key);
+      await report.transport.authPublicKey(target.user, key);
       const conn = report.transport.connection;
       const result = await execWithInput(report.transport, command, TOTAL, chunkAt, async (sent) => {
         if (sent % MiB === 0) await conn.whenKexDone();
@@ -93,7 +96,7 @@ for (const name of PEERS) {
       // (KEX_REKEY_DATA); tinysshd never starts one (its main loop only answers a KEXINIT).
       it('the peer initiates at its own 1 GB limit; 1100 MiB arrive intact', async () => {
         const report = await handshakeWith(peer);
-        await authPublicKey(report.transport, peer.user, key);
+        await report.transport.authPublicKey(peer.user, key);
         const conn = report.transport.connection;
         const total = 1100 * MiB;
         const result = await execWithInput(report.transport, 'wc -c', total, chunkAt, async (sent) => {

@@ -1,14 +1,18 @@
-// Issue 3 conformance: our client against real servers, for every kex, host-key, cipher and MAC
-// algorithm both sides support — one slot narrowed to one algorithm at a time, the rest default.
-// Each handshake verifies the host key, is accepted for ssh-userauth and reads the method list
-// from a `none` attempt. The matrix is printed at the end.
+// The client conformance matrix (TARGETS.md): our client against real servers, for every kex,
+// host-key, cipher and MAC algorithm both sides support — one slot narrowed to one algorithm at a
+// time, the rest default — with both crypto providers. Each cell verifies the host key, reads the
+// method list from a `none` attempt, logs in with an ed25519 key and streams 1 MiB through
+// `cat; echo err >&2; exit 3` with a rekey forced halfway: stdout byte-exact, stderr and the exit
+// status checked (conformance-session.ts).
+// The matrix is printed at the end.
 import { kexMethods } from '@sshts/kex';
-import { keyTypeForAlgorithm, publicKeyAlgorithms } from '@sshts/keys';
+import { generatePrivateKey, keyTypeForAlgorithm, type PrivateKey, publicKeyAlgorithms } from '@sshts/keys';
 import { type HostKeyType, type Peer, type PeerName, peerAvailability, startPeer } from '@sshts/test-peers';
 import { nobleProvider } from '@sshts/transport';
 import { nodeProvider } from '@sshts/transport/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handshakeWith } from './peer-client.js';
+import { type SessionReport, sessionChecks } from './conformance-session.js';
+import { type HandshakeReport, handshakeWith } from './peer-client.js';
 
 const PEERS: PeerName[] = ['openssh', 'dropbear', 'tinysshd', 'paramiko', 'asyncssh'];
 type Slot = 'kex' | 'hostKey' | 'cipher' | 'mac';
@@ -33,8 +37,31 @@ const KEY_TYPE: Record<string, HostKeyType> = {
 
 const matrix: string[] = [];
 afterAll(() => {
-  if (matrix.length > 0) console.log(`\nhandshake matrix (our client × peer):\n${matrix.join('\n')}\n`);
+  if (matrix.length > 0)
+    console.log(
+      `\nconformance matrix (our client × peer; handshake, auth, exec, cat + rekey):\n${matrix.join('\n')}\n`,
+    );
 });
+
+const user = { key: undefined as PrivateKey | undefined };
+beforeAll(async () => {
+  user.key = await generatePrivateKey('ed25519');
+});
+
+/** The session part of a cell; a failure names the peer and carries its log. */
+async function checkSession(peer: Peer, report: HandshakeReport): Promise<SessionReport> {
+  try {
+    const result = await sessionChecks(report.transport, peer.user, user.key!);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toBe('err\n');
+    expect(result.rekeys).toBeGreaterThanOrEqual(1);
+    return result;
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- ${peer.name} log ---\n${peer.log().slice(-3000)}`, {
+      cause: error,
+    });
+  }
+}
 
 for (const name of PEERS) {
   describe(`our client × ${name}`, async () => {
@@ -50,17 +77,21 @@ for (const name of PEERS) {
       const probe = await startPeer(name);
       const supported = probe.supported;
       await probe.close();
-      peer = await startPeer(name, { algorithms: supported });
+      peer = await startPeer(name, {
+        algorithms: supported,
+        authorizedKeys: [user.key!.publicKey.toString()],
+      });
     }, 120_000);
     afterAll(async () => {
       await peer?.close();
     });
 
-    it('completes the default handshake and lists auth methods', async () => {
+    it('completes the default handshake, lists auth methods, logs in, runs exec and cat with a rekey', async () => {
       const report = await handshakeWith(peer);
       expect(report.transport.remoteVersion).toMatch(/^SSH-2\.0-/);
       expect(report.authMethods.length).toBeGreaterThan(0);
       expect(report.authMethods).not.toContain('none');
+      await checkSession(peer, report);
       matrix.push(
         `${name.padEnd(9)} default   ${JSON.stringify(report.transport.negotiated)} strict=${report.transport.connection.strictKex} methods=${report.authMethods.join(',')}`,
       );
@@ -94,7 +125,11 @@ for (const name of PEERS) {
           // a type its default instance lacks (ecdsa-sha2-nistp384) gets an instance of its own.
           const needsOwnInstance = slot === 'hostKey' && !keyTypes.has(keyTypeForAlgorithm(algorithm) ?? '');
           const target = needsOwnInstance
-            ? await startPeer(name, { algorithms: peer.supported, hostKeyTypes: [KEY_TYPE[algorithm]!] })
+            ? await startPeer(name, {
+                algorithms: peer.supported,
+                hostKeyTypes: [KEY_TYPE[algorithm]!],
+                authorizedKeys: [user.key!.publicKey.toString()],
+              })
             : peer;
           for (const provider of [nobleProvider, nodeProvider]) {
             const report = await handshakeWith(target, { algorithms, crypto: provider });
@@ -102,6 +137,7 @@ for (const name of PEERS) {
             const got = slot === 'cipher' ? n.cipher[0] : slot === 'mac' ? n.mac[0] : n[slot];
             expect(got).toBe(algorithm);
             expect(report.authMethods.length).toBeGreaterThan(0);
+            await checkSession(target, report);
             await report.close();
           }
           if (target !== peer) await target.close();
