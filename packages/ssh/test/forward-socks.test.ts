@@ -11,13 +11,9 @@ import { SSHError } from '@sshts/wire';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BufferedReader } from '../src/forwarding/buffered-reader.js';
-import {
-  formatIPv6,
-  readSocksRequest,
-  type SocksConnectRequest,
-  SocksError,
-} from '../src/forwarding/socks.js';
+import { readSocksRequest, type SocksConnectRequest, SocksError } from '../src/forwarding/socks.js';
 import type { Forward, SSHClient } from '../src/node/index.js';
+import { formatIPv6 } from '../src/ssh-config/address.js';
 import { closedPort } from './forward-helpers.js';
 import { type Connected, connectClient, waitFor, within } from './session-helpers.js';
 

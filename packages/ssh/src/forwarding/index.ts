@@ -18,7 +18,6 @@ export {
   type RemoteStreamLocalForwardOptions,
 } from './remote.js';
 export {
-  formatIPv6,
   readSocksRequest,
   Socks4Reply,
   Socks5Reply,

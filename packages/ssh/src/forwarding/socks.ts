@@ -4,6 +4,7 @@
 // cannot be carried by a direct-tcpip channel. Every field read is bounded by the protocol's own
 // length limits (255-byte method list, domain name and user id).
 import { SSHError } from '@sshts/wire';
+import { formatIPv6 } from '../ssh-config/address.js';
 import type { BufferedReader } from './buffered-reader.js';
 
 /** A malformed or unsupported SOCKS request; the connection is closed after any reply. */
@@ -149,28 +150,4 @@ export function socksReply(request: SocksConnectRequest, reply: Socks5Reply): Ui
 
 function formatIPv4(b: Uint8Array): string {
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-}
-
-/** RFC 5952 text: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
-export function formatIPv6(b: Uint8Array): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
 }

@@ -68,8 +68,15 @@ function parseIPv6(name: string): number[] | undefined {
   return [...head, ...new Array<number>(8 - known).fill(0), ...rest, ...tail];
 }
 
-/** RFC 5952 §4: lower-case hex, no leading zeros, the longest run (≥2) of zero groups as '::'. */
-function formatIPv6(groups: number[]): string {
+/**
+ * RFC 5952 §4: lower-case hex, no leading zeros, the longest run (≥2) of zero groups as '::'.
+ * Eight 16-bit groups, or the 16 address bytes in network order (a SOCKS5 DST.ADDR).
+ */
+export function formatIPv6(address: readonly number[] | Uint8Array): string {
+  const groups =
+    address instanceof Uint8Array
+      ? Array.from({ length: 8 }, (_, i) => (address[2 * i]! << 8) | address[2 * i + 1]!)
+      : address;
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
@@ -85,7 +92,7 @@ function formatIPv6(groups: number[]): string {
     }
     i = j;
   }
-  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
+  const hex = (gs: readonly number[]) => gs.map((g) => g.toString(16)).join(':');
   // ::ffff:a.b.c.d (IPv4-mapped) keeps the dotted tail, as glibc prints it.
   if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
     const [a, b] = [groups[6] as number, groups[7] as number];
