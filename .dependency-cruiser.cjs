@@ -42,8 +42,16 @@ module.exports = {
       name: 'src-no-dev-dependencies',
       comment: 'Published source must not import devDependencies.',
       severity: 'error',
-      from: { path: '^packages/[^/]+/src/' },
+      // The private, never published bench package runs its devDependencies (ssh2, test-peers).
+      from: { path: '^packages/[^/]+/src/', pathNot: '^packages/bench/' },
       to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
+      name: 'nothing-imports-bench',
+      comment: 'packages/bench (@sshts/bench) is a leaf: benchmarks import the packages, never the reverse.',
+      severity: 'error',
+      from: { path: '^packages/', pathNot: '^packages/bench/' },
+      to: { path: '^packages/bench/' },
     },
     {
       name: 'no-circular',

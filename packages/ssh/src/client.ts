@@ -6,6 +6,7 @@ import type { KeyboardInteractiveHandler } from '@sshts/auth';
 import type { Channel } from '@sshts/channel';
 import { encodeTcpipChannel } from '@sshts/channel';
 import { KnownHosts, type PrivateKey, type PublicKey, publicKeyAlgorithms, type Signer } from '@sshts/keys';
+import { SFTPClient, type SFTPClientOptions } from '@sshts/sftp';
 import type { ByteStream, CryptoProvider, TransportLogEvent } from '@sshts/transport';
 import { SSHError } from '@sshts/wire';
 import { authenticate } from './auth-sequence.js';
@@ -271,6 +272,19 @@ export class SSHClient implements HostKeyStore {
   async invokeShell(options: ShellOptions = {}): Promise<Channel> {
     const { env, agentForwarding, x11, ...pty } = options;
     return this.#startSession({ pty, env, agentForwarding, x11 }, 'shell');
+  }
+
+  /**
+   * An SFTP client on a new session channel running the "sftp" subsystem (API.md openSftp); in
+   * Node its get/put/uploadDir/downloadDir use local files.
+   */
+  async openSftp(options: SFTPClientOptions = {}): Promise<SFTPClient> {
+    return this.sftpClass().fromTransport(this.transport, options);
+  }
+
+  /** The SFTPClient class openSftp() makes: the Node entry's has local files. */
+  protected sftpClass(): typeof SFTPClient {
+    return SFTPClient;
   }
 
   /** Opens a session channel and starts `subsystem` (e.g. "sftp") on it (RFC 4254 §6.5). */

@@ -49,6 +49,19 @@ export {
   writePemPrivateKey,
   writePpk,
 } from '@sshts/keys';
+export {
+  type AttributeChanges,
+  type Attributes,
+  type DirEntry,
+  type DirectoryTransferOptions,
+  FileAttributes,
+  type PutOptions,
+  SFTPClient,
+  type SFTPClientOptions,
+  SFTPFile,
+  type StatVfs,
+  type TransferOptions,
+} from '@sshts/sftp';
 export type { ByteStream, CryptoProvider, TransportLogEvent } from '@sshts/transport';
 export * from '@sshts/wire';
 export { type ConnectOptions, SSHClient } from './client.js';

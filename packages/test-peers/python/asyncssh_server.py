@@ -3,7 +3,8 @@
 Usage: /usr/bin/python3 -u asyncssh_server.py CONFIG.json
 Listens on 127.0.0.1:<ephemeral>; stdout line 1 = port, line 2 = JSON {"supported": {...}}.
 Auth: password and publickey for config["user"] ('none' fails with the method list).
-exec 'cat' echoes stdin back; any other command runs under /bin/sh; SFTP subsystem on.
+exec 'cat' echoes stdin back; any other command runs under /bin/sh; SFTP subsystem on
+(AsyncSSH's SFTPServer, no chroot: paths resolve against the cwd, which python.ts sets to DIR/home).
 Exits when stdin closes.
 """
 import asyncio

@@ -1,5 +1,6 @@
 import { commandLabel, findCommand, oneLine, onOverrideChange, run } from './commands.js';
 import { aptInstall, installBlocker } from './install.js';
+import { DROPBEAR_SFTP_SERVER } from './peers/dropbear.js';
 import type { Availability, PeerName } from './types.js';
 
 type Requirement = { command: string; package: string } | { python: string; package: string };
@@ -16,6 +17,8 @@ const PEER_REQUIREMENTS: Record<PeerName, Requirement[]> = {
   dropbear: [
     { command: 'dropbear', package: 'dropbear-bin' },
     { command: 'dropbearkey', package: 'dropbear-bin' },
+    // What Debian's dropbear execs for the `sftp` subsystem (SFTPSERVER_PATH, peers/dropbear.ts).
+    { command: DROPBEAR_SFTP_SERVER, package: 'openssh-sftp-server' },
     KEYGEN,
   ],
   tinysshd: [

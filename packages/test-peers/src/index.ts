@@ -11,6 +11,12 @@
  * - tinysshd: per connect(), `tinysshd -v [-P] [-x sftp=…] DIR/keys` on stdio pipes.
  * - paramiko / asyncssh: `/usr/bin/python3 -u python/<lib>_server.py DIR/config.json` on
  *   127.0.0.1:ephemeral; connect() is TCP.
+ * - sftp-server (no SSH): startSftpServer() spawns `/usr/lib/openssh/sftp-server -e -l DEBUG3 -d DIR`
+ *   on stdio pipes, in a fresh temp dir.
+ * SFTP: Peer.sftp names the directory each peer's `sftp` subsystem starts in, a throwaway dir:
+ * openssh `internal-sftp -d DIR/home`; dropbear (/usr/lib/sftp-server) and tinysshd (`-x sftp=`)
+ * the user's home, which is DIR/home bind-mounted over it in the private namespace (as root);
+ * asyncssh its SFTPServer in the process's cwd, DIR/home. paramiko serves no SFTP.
  * Every process runs in its own process group; long-lived servers die with this thread
  * (`setpriv --pdeathsig KILL`); everything is killed on close(), process exit and SIGINT/TERM/HUP.
  *
@@ -29,6 +35,11 @@ import { makeTempDir } from './process.js';
 import type { Peer, PeerName, PeerOptions } from './types.js';
 
 export { peerAvailability, type ToolName, toolAvailability } from './availability.js';
+export {
+  type SftpServerOptions,
+  type SftpServerProcess,
+  startSftpServer,
+} from './sftp-server.js';
 export type {
   AlgorithmKind,
   Availability,
@@ -38,6 +49,7 @@ export type {
   PeerHostKey,
   PeerName,
   PeerOptions,
+  SftpHome,
   SupportedAlgorithms,
 } from './types.js';
 export { PEER_NAMES } from './types.js';

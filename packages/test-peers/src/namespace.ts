@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { findCommand, oneLine, run, runOk } from './commands.js';
+import type { SftpHome } from './types.js';
 
 /**
  * Dropbear and tinysshd read `~/.ssh/authorized_keys` and sshd/Dropbear check passwords against
@@ -18,7 +19,7 @@ export const identity: Wrapper = (command, args) => [command, args];
 let unshareWorks: Promise<string | undefined> | undefined;
 
 /** undefined when private mount namespaces work here, else why not. */
-function namespaceBlocker(): Promise<string | undefined> {
+export function namespaceBlocker(): Promise<string | undefined> {
   unshareWorks ??= (async () => {
     if (process.platform !== 'linux') return 'needs Linux';
     if (process.getuid?.() !== 0) return 'needs root';
@@ -49,8 +50,39 @@ async function hashPassword(password: string): Promise<string> {
   throw new Error('hashing a password needs openssl or python3');
 }
 
+/**
+ * The temp dir bind-mounted over the user's home when NamespaceOptions.authorizedKeys is given:
+ * inside the namespace it is `userInfo().homedir`, outside it is this path.
+ */
+export function namespaceHome(dir: string): string {
+  return join(dir, 'home');
+}
+
+/**
+ * A throwaway home for a server whose sessions (SFTP included) start in the user's home: the
+ * given authorizedKeys, or none (an empty authorized_keys) where a namespace can give a home at
+ * all, else undefined (the server then runs without one, in the real home).
+ */
+export async function throwawayHomeKeys(authorizedKeys: string[] | undefined): Promise<string[] | undefined> {
+  if (authorizedKeys !== undefined) return authorizedKeys;
+  return (await namespaceBlocker()) === undefined ? [] : undefined;
+}
+
+/**
+ * Peer.sftp for a server whose SFTP starts in the user's home, when that home is the throwaway
+ * namespaceHome(dir): inside the namespace it has the real home's path (realpath(3)'d, as
+ * sftp-server answers realpath(".")).
+ */
+export async function namespaceSftpHome(dir: string): Promise<SftpHome> {
+  return {
+    remotePath: await realpath(userInfo().homedir),
+    localPath: namespaceHome(dir),
+    server: 'sftp-server',
+  };
+}
+
 export interface NamespaceOptions {
-  /** Lines for ~/.ssh/authorized_keys (bind-mounts a temp home). */
+  /** Lines for ~/.ssh/authorized_keys (bind-mounts a temp home, namespaceHome). */
   authorizedKeys?: string[] | undefined;
   /** Password for the user (bind-mounts a patched /etc/shadow). */
   password?: string | undefined;
@@ -80,7 +112,7 @@ export async function prepareNamespace(
     if (!statSync(user.homedir, { throwIfNoEntry: false })?.isDirectory()) {
       throw new Error(`${peer}: home directory ${user.homedir} of ${user.username} does not exist`);
     }
-    const home = join(dir, 'home');
+    const home = namespaceHome(dir);
     await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 });
     await chmod(home, 0o700);
     const keys = join(home, '.ssh', 'authorized_keys');

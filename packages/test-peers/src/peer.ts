@@ -13,7 +13,7 @@ import {
   type SpawnedOptions,
   spawnTracked,
 } from './process.js';
-import type { Peer, PeerConnection, PeerHostKey, PeerName, SupportedAlgorithms } from './types.js';
+import type { Peer, PeerConnection, PeerHostKey, PeerName, SftpHome, SupportedAlgorithms } from './types.js';
 import { readIdentification } from './wire.js';
 
 export const STARTUP_TIMEOUT_MS = 15_000;
@@ -26,6 +26,8 @@ export interface StartedPeer {
   connect(): Promise<PeerConnection>;
   /** The 127.0.0.1 port of a listening server, when there is one besides connect(). */
   port?: number;
+  /** Where the peer's SFTP starts (Peer.sftp), when it serves SFTP into a throwaway directory. */
+  sftp?: SftpHome;
   /** Full log; default: the context's in-memory log. */
   log?(): string;
 }
@@ -253,6 +255,9 @@ class RunningPeer implements Peer {
   }
   get port(): number | undefined {
     return this.started.port;
+  }
+  get sftp(): SftpHome | undefined {
+    return this.started.sftp;
   }
   get hostKeys(): PeerHostKey[] {
     return this.started.hostKeys;

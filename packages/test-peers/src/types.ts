@@ -92,6 +92,14 @@ export interface Peer {
   readonly dir: string;
   /** The TCP port on 127.0.0.1 when PeerOptions.listen started a listener. */
   readonly port?: number;
+  /**
+   * Where this peer's SFTP subsystem (`ssh -s … sftp`) starts: a throwaway directory inside `dir`.
+   * Undefined when the peer serves no SFTP (paramiko; tinysshd without sftp-server), or when its
+   * SFTP would start in a real directory (Dropbear and tinysshd start in the user's home, which is
+   * a temp dir only inside a private mount namespace, i.e. as root) — a test must skip then, never
+   * write into the real home.
+   */
+  readonly sftp?: SftpHome;
   /** A NEW connection each call. */
   connect(): Promise<PeerConnection>;
   /** The server's debug log so far. */
@@ -100,6 +108,27 @@ export interface Peer {
   processes(): number[];
   /** Kills every process, removes the temp dir. */
   close(): Promise<void>;
+}
+
+/**
+ * The directory a peer's SFTP server starts in. Relative SFTP paths resolve against it, and
+ * SSH_FXP_REALPATH of "." answers `remotePath`.
+ */
+export interface SftpHome {
+  /**
+   * The directory as the server names it. It differs from `localPath` where the server runs in a
+   * private mount namespace (namespace.ts): Dropbear and tinysshd see their temp home at the
+   * user's real home path (e.g. `/root`).
+   */
+  remotePath: string;
+  /** The same directory as this process reaches it, to compare SFTP results with the filesystem. */
+  localPath: string;
+  /**
+   * Which SFTP server answers: OpenSSH's `internal-sftp` (sshd, `-d localPath`), the
+   * `sftp-server` program (Dropbear execs /usr/lib/sftp-server; tinysshd `-x sftp=…`), or
+   * AsyncSSH's own SFTPServer.
+   */
+  server: 'internal-sftp' | 'sftp-server' | 'asyncssh';
 }
 
 export type Availability = { available: true } | { available: false; reason: string };

@@ -1,11 +1,14 @@
 // sshts for Node.js (the "node" export condition): everything from the browser-safe entry, with a
 // Transport that can dial TCP and uses node:crypto for `crypto: 'auto'`, and an SSHClient that reads
 // ~/.ssh, dials TCP and talks to $SSH_AUTH_SOCK.
+import { SFTPClient as NodeSFTPClient } from '@sshts/sftp/node';
 import { connectTcp, nodeProvider } from '@sshts/transport/node';
 import { SSHClient as BaseSSHClient } from '../client.js';
 import { Transport as BaseTransport, type TransportOptions } from '../transport.js';
 import { nodePlatform } from './platform.js';
 
+/** SFTPClient with get / put / uploadDir / downloadDir on local files (node:fs). */
+export { SFTPClient } from '@sshts/sftp/node';
 export * from '../index.js';
 export { nodePlatform } from './platform.js';
 export {
@@ -30,5 +33,9 @@ export class SSHClient extends BaseSSHClient {
 
   protected override transportClass(): typeof BaseTransport {
     return Transport;
+  }
+
+  protected override sftpClass(): typeof NodeSFTPClient {
+    return NodeSFTPClient;
   }
 }

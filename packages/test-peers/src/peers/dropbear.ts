@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { requireCommand, runOk } from '../commands.js';
 import { describeKey } from '../keys.js';
-import { prepareNamespace } from '../namespace.js';
+import { namespaceSftpHome, prepareNamespace, throwawayHomeKeys } from '../namespace.js';
 import {
   freePort,
   logTail,
@@ -39,6 +39,15 @@ export const DROPBEAR_SUPPORTED: SupportedAlgorithms = {
   mac: ['hmac-sha1', 'hmac-sha2-256'],
 };
 
+/**
+ * The program Dropbear runs for the `sftp` subsystem: SFTPSERVER_PATH, compiled in
+ * (svr-chansession.c replaces the command "sftp" with it; upstream's default is
+ * /usr/libexec/sftp-server, Debian 12's 2022.83 build has /usr/lib/sftp-server, seen with
+ * `strings /usr/sbin/dropbear`). Debian's openssh-sftp-server ships it as a symlink to
+ * openssh/sftp-server, so it is the same server as startSftpServer's.
+ */
+export const DROPBEAR_SFTP_SERVER = '/usr/lib/sftp-server';
+
 const DROPBEARKEY_ARGS: Record<HostKeyType, string[]> = {
   ed25519: ['-t', 'ed25519'],
   ecdsa256: ['-t', 'ecdsa', '-s', '256'],
@@ -57,7 +66,8 @@ const MAX_HOST_KEYS = 4;
 /**
  * `dropbear -F -E -e -p 127.0.0.1:PORT -P PIDFILE -r KEY… [-s]` (foreground, log to stderr). Without
  * options.password, `-s` disables password logins, so `none` auth reports just `publickey`.
- * authorizedKeys/password go through a private mount namespace (see namespace.ts).
+ * authorizedKeys/password go through a private mount namespace (see namespace.ts), which also
+ * gives the sessions a throwaway home (Peer.sftp) whenever it is available.
  */
 export async function startDropbear(ctx: PeerContext, options: PeerOptions): Promise<StartedPeer> {
   const dropbear = requireCommand('dropbear');
@@ -76,8 +86,11 @@ export async function startDropbear(ctx: PeerContext, options: PeerOptions): Pro
       return { path, ...(await describeKey(line, `${path}.pub`)) };
     }),
   );
+  // Sessions, and so SFTP, start in the user's home (svr-chansession.c chdir(pw_dir)): give it a
+  // throwaway one whenever a namespace can, even with no keys to put in it (password logins).
+  const homeKeys = await throwawayHomeKeys(options.authorizedKeys);
   const wrap = await prepareNamespace('dropbear', ctx.dir, {
-    authorizedKeys: options.authorizedKeys,
+    authorizedKeys: homeKeys,
     password: options.password,
   });
 
@@ -103,6 +116,7 @@ export async function startDropbear(ctx: PeerContext, options: PeerOptions): Pro
   }
 
   return {
+    ...(homeKeys === undefined ? {} : { sftp: await namespaceSftpHome(ctx.dir) }),
     hostKeys: keys.map(({ type, publicKey, fingerprint }) => ({ type, publicKey, fingerprint })),
     supported: DROPBEAR_SUPPORTED,
     connect: () => tcpConnection(port),

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireCommand, runOk } from '../commands.js';
 import {
@@ -69,6 +69,7 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
   await writeFile(authorizedKeys, (options.authorizedKeys ?? []).map((l) => `${l.trim()}\n`).join(''), {
     mode: 0o600,
   });
+  const sftpHome = await openSshSftpHome(ctx.dir);
   const algorithms = options.algorithms ?? {};
   const config = [
     ...keys.map((k) => `HostKey ${k.privatePath}`),
@@ -84,7 +85,13 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
     'PermitRootLogin yes',
     'PrintMotd no',
     'PrintLastLog no',
-    'Subsystem sftp internal-sftp',
+    // internal-sftp (sftp-server's code inside sshd, sshd_config(5) "Subsystem") starts in a
+    // throwaway dir rather than the user's home (for root the real /root): `-d` is sftp-server(8)'s
+    // start directory. No `-e -l DEBUG3`: the session child closes every fd above stderr
+    // (session.c do_child, closefrom) before it enters sftp_server_main, -E's log file included,
+    // so internal-sftp's own log is lost; sshd.log still shows the subsystem request.
+    // A second `Subsystem sftp` in options.sshdConfig is a config error.
+    `Subsystem sftp internal-sftp -d ${sftpHome}`,
     // Sessions carry the marker too, so close() also finds commands they left running.
     `SetEnv ${MARKER_VAR}=${ctx.dir}`,
     ...(algorithms.kex ? [`KexAlgorithms ${algorithms.kex.join(',')}`] : []),
@@ -112,6 +119,7 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
 
   return {
     ...(port === undefined ? {} : { port }),
+    sftp: { remotePath: sftpHome, localPath: sftpHome, server: 'internal-sftp' },
     hostKeys: keys.map(({ type, publicKey, fingerprint }, i) => ({
       type,
       publicKey,
@@ -141,6 +149,18 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
       return stderr ? `${file}\n${stderr}` : file;
     },
   };
+}
+
+/**
+ * DIR/home, the start directory for internal-sftp. sshd builds internal-sftp's argv with
+ * `strtok(args, " ")` (session.c, do_child): no quoting, so a path with a space cannot be passed.
+ */
+async function openSshSftpHome(dir: string): Promise<string> {
+  const home = join(dir, 'home');
+  if (/\s/.test(home)) throw new Error(`openssh: the sftp start directory ${home} contains white space`);
+  await mkdir(home, { mode: 0o755 });
+  // sftp-server answers realpath(".") with realpath(3), symlinks (in TMPDIR) resolved.
+  return realpath(home);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireCommand } from '../commands.js';
@@ -46,10 +46,15 @@ export async function startPython(
   const configPath = join(ctx.dir, 'config.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
 
+  // exec'd commands and AsyncSSH's SFTP start in a throwaway dir of their own: AsyncSSH's
+  // SFTPServer without `chroot` maps SFTP paths to local ones as they are, so relative paths
+  // resolve against the process's cwd, and realpath(".") answers it (os.path.realpath).
+  const home = join(ctx.dir, 'home');
+  await mkdir(home, { mode: 0o755 });
+  const remoteHome = await realpath(home);
   const server = ctx.spawn(python, ['-u', SCRIPTS[lib], configPath], {
     dieWithParent: true,
-    // exec'd commands and AsyncSSH's SFTP start in the throwaway dir.
-    cwd: ctx.dir,
+    cwd: home,
     env: { PYTHONWARNINGS: 'ignore', PYTHONDONTWRITEBYTECODE: '1' },
   });
   const [portLine, infoLine] = await readStdoutLines(server, 2, () => logTail(ctx.log.toString()));
@@ -64,6 +69,10 @@ export async function startPython(
     mac: info.supported.mac,
   };
   return {
+    // paramiko_server.py serves no SFTP; asyncssh_server.py passes sftp_factory=True.
+    ...(lib === 'asyncssh'
+      ? { sftp: { remotePath: remoteHome, localPath: home, server: 'asyncssh' as const } }
+      : {}),
     hostKeys: keys.map(({ type, publicKey, fingerprint }) => ({ type, publicKey, fingerprint })),
     supported,
     connect: () => tcpConnection(port),

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findCommand, requireCommand, runOk } from '../commands.js';
 import { describeKey, sshString } from '../keys.js';
-import { prepareNamespace } from '../namespace.js';
+import { namespaceSftpHome, prepareNamespace, throwawayHomeKeys } from '../namespace.js';
 import { type PeerContext, type StartedPeer, stdioConnection } from '../peer.js';
 import type { PeerOptions, SupportedAlgorithms } from '../types.js';
 
@@ -48,9 +48,12 @@ export async function startTinysshd(ctx: PeerContext, options: PeerOptions): Pro
   }
   const sftpServer = findCommand('sftp-server');
   if (sftpServer) flags.push('-x', `sftp=${sftpServer}`);
-  const wrap = await prepareNamespace('tinysshd', ctx.dir, { authorizedKeys: options.authorizedKeys });
+  // Sessions, SFTP included, start in the user's home: a throwaway one whenever a namespace can.
+  const homeKeys = await throwawayHomeKeys(options.authorizedKeys);
+  const wrap = await prepareNamespace('tinysshd', ctx.dir, { authorizedKeys: homeKeys });
 
   return {
+    ...(sftpServer && homeKeys !== undefined ? { sftp: await namespaceSftpHome(ctx.dir) } : {}),
     hostKeys: [hostKey],
     supported: TINYSSHD_SUPPORTED,
     connect: async () => {

@@ -1,0 +1,179 @@
+/**
+ * SFTP get/put throughput on loopback against OpenSSH sshd (internal-sftp), each contender beside
+ * the others in the same run (TARGETS.md "Performance": 256 MiB random file, median of 5,
+ * compared as ratios because the machines are shared and noisy).
+ *
+ *   npm run bench                      (the root: every package's bench, one at a time)
+ *   node scripts/pnpm.mjs --filter @sshts/bench bench
+ *   BENCH_MIB=64 BENCH_ROUNDS=3 node_modules/.bin/tsx --conditions=sshts-source packages/bench/src/sftp-peers.ts
+ *
+ * Environment:
+ *   BENCH_MIB          size of the random file in MiB (default 256)
+ *   BENCH_ROUNDS       rounds; each reported figure is the median over them (default 5)
+ *   BENCH_CIPHERS      comma-separated ciphers (default chacha20-poly1305@openssh.com,aes128-gcm@openssh.com)
+ *   BENCH_CONTENDERS   comma-separated substrings; only contenders whose name contains one run
+ *
+ * Every round runs every contender × cipher × op once, the contender order rotating from round to
+ * round, so that noise hits all of them alike. The SHA-256 of every transferred file is checked
+ * after its timed region; a mismatch fails the run. Output: the table, notes on what each row
+ * times, and one JSON line (`{"bench":"sftp-peers",…}`) for machines.
+ *
+ * Adding a contender (e.g. sshts get/put/streams with the node and the noble providers): write a
+ * `Contender` (contender.ts) in contenders/ and add it to CONTENDERS below.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFile, link, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Peer, startPeer, toolAvailability } from '@sshts/test-peers';
+import type { Contender, SftpBenchTarget } from './contender.js';
+import { OpenSshSftp } from './contenders/openssh-sftp.js';
+import { Ssh2Fast } from './contenders/ssh2.js';
+import { sha256File, writeRandomFile } from './files.js';
+import { type Op, type Sample, summarize, table } from './report.js';
+
+const CONTENDERS: (() => Contender)[] = [() => new OpenSshSftp(), () => new Ssh2Fast()];
+
+const DEFAULT_CIPHERS = ['chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.com'];
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not ${raw}`);
+  return n;
+}
+
+function list(name: string): string[] | undefined {
+  const raw = process.env[name];
+  if (!raw) return undefined;
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+
+async function main(): Promise<void> {
+  const mib = positiveInt('BENCH_MIB', 256);
+  const rounds = positiveInt('BENCH_ROUNDS', 5);
+  const ciphers = list('BENCH_CIPHERS') ?? DEFAULT_CIPHERS;
+  const only = list('BENCH_CONTENDERS');
+  const contenders = CONTENDERS.map((make) => make()).filter(
+    (c) => !only || only.some((o) => c.name.toLowerCase().includes(o.toLowerCase())),
+  );
+  if (contenders.length === 0) throw new Error(`BENCH_CONTENDERS=${only?.join(',')} matches no contender`);
+
+  const scratch = await mkdtemp(join(tmpdir(), 'sshts-bench-sftp-'));
+  let peer: Peer | undefined;
+  const started: Contender[] = [];
+  try {
+    const keygen = await toolAvailability('ssh-keygen');
+    if (!keygen.available) throw new Error(keygen.reason);
+    const key = join(scratch, 'id_ed25519');
+    execFileSync(keygen.path, ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', key]);
+    peer = await startPeer('openssh', {
+      listen: true,
+      hostKeyTypes: ['ed25519'],
+      authorizedKeys: [(await readFile(`${key}.pub`, 'utf8')).trim()],
+    });
+    const port = peer.port;
+    const home = peer.sftp?.localPath;
+    if (port === undefined || home === undefined) throw new Error('openssh peer without port or sftp home');
+    const knownHosts = join(scratch, 'known_hosts');
+    await writeFile(knownHosts, peer.hostKeys.map((k) => `[127.0.0.1]:${port} ${k.publicKey}\n`).join(''));
+    const target: SftpBenchTarget = {
+      host: '127.0.0.1',
+      port,
+      user: peer.user,
+      privateKeyPath: key,
+      knownHostsPath: knownHosts,
+      hostKeys: peer.hostKeys.map((k) => k.publicKey),
+      ciphers,
+      scratchDir: scratch,
+    };
+
+    // The same bytes on both sides: the local source for put, the remote `source.bin` for get.
+    const source = join(scratch, 'source.bin');
+    const expected = await writeRandomFile(source, mib);
+    await link(source, join(home, 'source.bin')).catch(() => copyFile(source, join(home, 'source.bin')));
+
+    for (const c of contenders) {
+      await c.setup(target);
+      started.push(c);
+    }
+
+    const samples: Sample[] = [];
+    const timed = async (c: Contender, op: Op, cipher: string, run: () => Promise<void>) => {
+      const t0 = performance.now();
+      await run();
+      const ms = performance.now() - t0;
+      samples.push({ contender: c.name, op, cipher, ms });
+      return ms;
+    };
+    const verify = async (path: string, what: string) => {
+      const actual = await sha256File(path);
+      await rm(path, { force: true });
+      if (actual !== expected) throw new Error(`${what}: SHA-256 ${actual}, expected ${expected}`);
+    };
+
+    for (let round = 0; round < rounds; round++) {
+      const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+      for (const cipher of ciphers) {
+        for (const c of order) {
+          const name = `${slug(c.name)}-${slug(cipher)}.bin`;
+          const local = join(scratch, `got-${name}`);
+          const getMs = await timed(c, 'get', cipher, () => c.get('source.bin', local, cipher));
+          await verify(local, `${c.name} get ${cipher}`);
+          const putMs = await timed(c, 'put', cipher, () => c.put(source, `put-${name}`, cipher));
+          await verify(join(home, `put-${name}`), `${c.name} put ${cipher}`);
+          const setupMs = c.connectOnly
+            ? await timed(c, 'setup', cipher, () => c.connectOnly!(cipher))
+            : undefined;
+          const rate = (ms: number) => (mib / (ms / 1000)).toFixed(1);
+          const setup = setupMs === undefined ? '' : `, setup ${setupMs.toFixed(0)} ms`;
+          console.error(
+            `round ${round + 1}/${rounds} ${c.name} ${cipher}: get ${rate(getMs)}, put ${rate(putMs)} MiB/s${setup}`,
+          );
+        }
+      }
+    }
+
+    const results = summarize(samples, mib);
+    const cpu = cpus();
+    const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+    console.log(
+      `\nSFTP on loopback to ${peer.version} (internal-sftp), ${mib} MiB random file, median of ${rounds} round(s); ${machine}\n`,
+    );
+    console.log(
+      table(
+        results,
+        contenders.map((c) => c.name),
+        ciphers,
+      ),
+    );
+    console.log('');
+    for (const c of contenders) console.log(`- ${c.note()}`);
+    console.log(
+      '- "minus setup": MiB over (median get/put − median setup-only session); SHA-256 of every transfer checked.',
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'sftp-peers',
+        mib,
+        rounds,
+        server: peer.version,
+        machine,
+        contenders: contenders.map((c) => ({ name: c.name, note: c.note() })),
+        results,
+      }),
+    );
+  } finally {
+    for (const c of started.reverse()) await c.teardown().catch(() => {});
+    await peer?.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,126 @@
+// Pipelined reads (the heart of every download path): READ requests for consecutive ranges of a
+// handle, `concurrency` of them in flight, replies handled in whatever order they come. A short
+// reply (fewer bytes than asked, not at EOF — OpenSSH clamps READ to 261120 bytes, other servers
+// return less at will) re-requests the rest of its range; EOF or an empty DATA ends the file
+// there. A consumer that takes its time (`onData` returning a promise) holds back new requests,
+// so memory stays within `concurrency` replies. The first error stops new requests; the ones in
+// flight are awaited before it is thrown, so nothing is left running.
+import { PacketType } from './constants.js';
+import { expectData } from './replies.js';
+import type { SftpSession } from './session.js';
+
+export interface ReadRangeOptions {
+  /** Bytes per READ. */
+  chunkSize: number;
+  /** READs in flight. */
+  concurrency: number;
+  signal?: AbortSignal;
+  /** For errors: the remote path being read. */
+  path?: string;
+}
+
+/**
+ * Reads [start, end) of `handle` (end may be Infinity: until EOF) and hands each piece of data to
+ * `onData(offset, data)`, in any order. Resolves with the offset where the file ended: `end`, or
+ * less at EOF.
+ */
+export function readRange(
+  session: SftpSession,
+  handle: Uint8Array,
+  start: number,
+  end: number,
+  options: ReadRangeOptions,
+  onData: (offset: number, data: Uint8Array) => void | Promise<void>,
+): Promise<number> {
+  const { chunkSize, concurrency, signal, path } = options;
+  let next = start;
+  let eofAt = end;
+  const gaps: [offset: number, length: number][] = [];
+  let inFlight = 0;
+  let failed = false;
+  let error: unknown;
+  return new Promise<number>((resolve, reject) => {
+    const onAbort = () => stop(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = () => {
+      signal?.removeEventListener('abort', onAbort);
+      if (failed) reject(error);
+      else resolve(eofAt);
+    };
+    function stop(e: unknown): void {
+      if (failed) return;
+      failed = true;
+      error = e;
+      if (inFlight === 0) finish();
+    }
+    const pump = () => {
+      if (failed) {
+        if (inFlight === 0) finish();
+        return;
+      }
+      while (inFlight < concurrency) {
+        let offset: number;
+        let length: number;
+        const gap = gaps.shift();
+        if (gap) [offset, length] = gap;
+        else if (next < eofAt) {
+          offset = next;
+          length = Math.min(chunkSize, eofAt - next);
+          next += length;
+        } else break;
+        issue(offset, length);
+      }
+      if (inFlight === 0 && gaps.length === 0) finish();
+    };
+    const issue = (offset: number, length: number) => {
+      inFlight++;
+      session
+        .request(PacketType.READ, (w) => w.string(handle).uint64(offset).uint32(length))
+        .then(async (reply) => {
+          const data = expectData(reply, length, path);
+          if (data === undefined || data.length === 0) {
+            // EOF here: nothing at or after `offset` (ranges beyond it end the same way).
+            if (offset < eofAt) eofAt = offset;
+            for (let i = gaps.length - 1; i >= 0; i--) if (gaps[i]![0] >= eofAt) gaps.splice(i, 1);
+            return;
+          }
+          if (data.length < length && offset + data.length < eofAt) {
+            gaps.push([offset + data.length, length - data.length]);
+          }
+          if (!failed) await onData(offset, data);
+        })
+        .catch(stop)
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
+    };
+    if (signal?.aborted) stop(signal.reason);
+    pump();
+  });
+}
+
+/**
+ * Delivers data from readRange in file order, holding pieces that arrive early (servers answer in
+ * order in practice, so little is ever held).
+ */
+export function inOrder(
+  start: number,
+  emit: (data: Uint8Array) => void | Promise<void>,
+): (offset: number, data: Uint8Array) => void | Promise<void> {
+  let expected = start;
+  const early = new Map<number, Uint8Array>();
+  let chain: Promise<void> = Promise.resolve();
+  return (offset, data) => {
+    early.set(offset, data);
+    const run = async () => {
+      for (let piece = early.get(expected); piece !== undefined; piece = early.get(expected)) {
+        early.delete(expected);
+        expected += piece.length;
+        await emit(piece);
+      }
+    };
+    chain = chain.then(run);
+    return chain;
+  };
+}
