@@ -108,3 +108,51 @@ export function table(results: Result[], contenders: string[], ciphers: string[]
     )
     .join('\n');
 }
+
+/**
+ * Each sshts row against its targets (TARGETS.md): with the node provider ≥ 1.0 × OpenSSH sftp
+ * (its "minus setup" figure, the harder one) and ≥ 1.0 × ssh2; streams ≥ 0.9 × sshts get/put;
+ * with noble and chacha20-poly1305 ≥ 0.85 × the raw noble cipher (seal for put, open for get).
+ */
+export function ratios(results: Result[], raw?: { seal: number; open: number }): string[] {
+  const lines: string[] = [];
+  const rate = (contender: string, op: Op, cipher: string, minusSetup = false) => {
+    const r = results.find((x) => x.contender === contender && x.op === op && x.cipher === cipher);
+    return minusSetup ? (r?.minusSetupMibPerS ?? r?.mibPerS) : r?.mibPerS;
+  };
+  const line = (label: string, ours: number | undefined, theirs: number | undefined, target: number) => {
+    if (ours === undefined || theirs === undefined) return;
+    const ratio = ours / theirs;
+    lines.push(
+      `  ${label}: ${ratio.toFixed(2)}× (target ≥ ${target.toFixed(2)}) ${ratio >= target ? 'met' : 'NOT met'}`,
+    );
+  };
+  const sshts = [...new Set(results.map((r) => r.contender))].filter((c) => c.startsWith('sshts'));
+  const ciphers = [...new Set(results.map((r) => r.cipher))];
+  for (const c of sshts) {
+    for (const cipher of ciphers) {
+      for (const op of ['get', 'put'] as const) {
+        const ours = rate(c, op, cipher);
+        const label = `${c} ${op} ${shortCipher(cipher)}`;
+        if (c.includes('(node)') && c.includes('get/put')) {
+          line(`${label} / OpenSSH sftp minus setup`, ours, rate('OpenSSH sftp', op, cipher, true), 1);
+          line(`${label} / ssh2 fastGet/fastPut`, ours, rate('ssh2 fastGet/fastPut', op, cipher), 1);
+        }
+        if (c.includes('streams')) {
+          const base = c.replace('streams', 'get/put');
+          line(`${label} / ${base}`, ours, rate(base, op, cipher), 0.9);
+          line(`${label} / OpenSSH sftp minus setup`, ours, rate('OpenSSH sftp', op, cipher, true), 0.9);
+        }
+        if (c.includes('(noble)') && cipher.startsWith('chacha20') && raw) {
+          line(
+            `${label} / raw noble ${op === 'get' ? 'open' : 'seal'}`,
+            ours,
+            op === 'get' ? raw.open : raw.seal,
+            0.85,
+          );
+        }
+      }
+    }
+  }
+  return lines;
+}

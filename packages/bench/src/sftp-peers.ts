@@ -29,10 +29,18 @@ import { type Peer, startPeer, toolAvailability } from '@sshts/test-peers';
 import type { Contender, SftpBenchTarget } from './contender.js';
 import { OpenSshSftp } from './contenders/openssh-sftp.js';
 import { Ssh2Fast } from './contenders/ssh2.js';
+import { SshtsSftp } from './contenders/sshts.js';
 import { sha256File, writeRandomFile } from './files.js';
-import { type Op, type Sample, summarize, table } from './report.js';
+import { rawNobleChacha } from './raw-noble.js';
+import { type Op, ratios, type Sample, summarize, table } from './report.js';
 
-const CONTENDERS: (() => Contender)[] = [() => new OpenSshSftp(), () => new Ssh2Fast()];
+const CONTENDERS: (() => Contender)[] = [
+  () => new OpenSshSftp(),
+  () => new Ssh2Fast(),
+  () => new SshtsSftp('node', 'get/put'),
+  () => new SshtsSftp('node', 'streams'),
+  () => new SshtsSftp('noble', 'get/put'),
+];
 
 const DEFAULT_CIPHERS = ['chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.com'];
 
@@ -154,7 +162,16 @@ async function main(): Promise<void> {
       ),
     );
     console.log('');
+    const raw = ciphers.some((c) => c.startsWith('chacha20')) ? rawNobleChacha() : undefined;
+    const ratioLines = ratios(results, raw);
+    if (ratioLines.length > 0)
+      console.log(`Ratios (TARGETS.md performance targets 1 and 2):\n${ratioLines.join('\n')}\n`);
     for (const c of contenders) console.log(`- ${c.note()}`);
+    if (raw) {
+      console.log(
+        `- raw noble chacha20-poly1305 in this process (32 KiB packets): seal ${raw.seal.toFixed(1)}, open ${raw.open.toFixed(1)} MiB/s`,
+      );
+    }
     console.log(
       '- "minus setup": MiB over (median get/put − median setup-only session); SHA-256 of every transfer checked.',
     );
@@ -167,6 +184,8 @@ async function main(): Promise<void> {
         machine,
         contenders: contenders.map((c) => ({ name: c.name, note: c.note() })),
         results,
+        rawNobleChacha: raw,
+        ratios: ratioLines,
       }),
     );
   } finally {
