@@ -206,8 +206,11 @@ export class Channel implements AsyncIterable<Uint8Array> {
 
   // --- messages from the peer, routed here by the mux ---
 
-  /** CHANNEL_DATA / CHANNEL_EXTENDED_DATA (§5.2). `dataType` undefined for plain data. */
-  receiveData(data: Uint8Array, dataType: number | undefined): void {
+  /**
+   * CHANNEL_DATA / CHANNEL_EXTENDED_DATA (§5.2). `dataType` undefined for plain data. `owned`:
+   * nothing else will reuse `data`'s memory, so it is queued as it is rather than copied.
+   */
+  receiveData(data: Uint8Array, dataType: number | undefined, owned = false): void {
     if (this.eofReceived) throw new ProtocolError(`channel ${this.id}: data after EOF`);
     if (data.length > this.localWindow) {
       throw new ProtocolError(
@@ -230,7 +233,7 @@ export class Channel implements AsyncIterable<Uint8Array> {
           : dataType === ExtendedDataType.STDERR
             ? this.stderrQueue
             : undefined;
-    if (queue) queue.push(data.slice());
+    if (queue) queue.push(owned ? data : data.slice());
     else this.onConsumed(data.length);
   }
 

@@ -33,6 +33,11 @@ export interface ConnectionLink {
    */
   readonly outputFull?: boolean;
   whenOutputDrained?(): Promise<void>;
+  /**
+   * Read during handleMessage (optional): false when the message's bytes are in memory nothing
+   * reuses, so channel data may be queued as a view instead of a copy.
+   */
+  readonly payloadShared?: boolean;
 }
 
 export interface ChannelOptions {
@@ -176,11 +181,11 @@ export class ChannelMux {
     if (!channel) throw new ProtocolError(`message ${type} for channel ${recipient}, which is not open`);
     switch (type) {
       case MessageType.CHANNEL_DATA:
-        channel.receiveData(r.string('data'), undefined);
+        channel.receiveData(r.string('data'), undefined, this.link.payloadShared === false);
         break;
       case MessageType.CHANNEL_EXTENDED_DATA: {
         const dataType = r.uint32('data type code');
-        channel.receiveData(r.string('data'), dataType);
+        channel.receiveData(r.string('data'), dataType, this.link.payloadShared === false);
         break;
       }
       case MessageType.CHANNEL_WINDOW_ADJUST:

@@ -40,9 +40,13 @@ export class SFTPFile {
       at,
       at + length,
       { chunkSize: readChunk, concurrency, path: this.path },
-      (offset, data) => {
-        buffer.set(data, offset - at);
-        filled = Math.max(filled, offset - at + data.length);
+      (offset, parts, n) => {
+        let to = offset - at;
+        for (const part of parts) {
+          buffer.set(part, to);
+          to += part.length;
+        }
+        filled = Math.max(filled, offset - at + n);
       },
     );
     const got = Math.min(filled, endedAt - at);

@@ -19,6 +19,11 @@ export interface LocalFile {
   read(length: number, position: number): Promise<Uint8Array>;
   /** Writes all of `data` at `position`. */
   write(data: Uint8Array, position: number): Promise<void>;
+  /**
+   * Optional: writes `parts`, one after another, at `position` with one gathering write
+   * (pwritev). Without it, each part is written in turn.
+   */
+  writeParts?(parts: readonly Uint8Array[], position: number): Promise<void>;
   close(): Promise<void>;
 }
 

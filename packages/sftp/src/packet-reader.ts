@@ -1,43 +1,65 @@
 // SFTP framing (draft-02 §3): `uint32 length` then `length` bytes (type, request id, data). The
-// reader cuts a byte stream into those messages. A message inside one chunk is returned as a view
-// (chunks are ours: nothing reuses them); one that spans chunks is copied once into a buffer of
-// exactly its length. Lengths under 5 (type + id) or over the limit are refused before allocating
-// (libssh2 CVE-2019-3858/3860, libssh CVE-2026-59844's class).
+// reader cuts a byte stream into those messages without copying: a message is handed over as the
+// views of the chunks it arrived in (one view when it sat inside one chunk; chunks are ours, as the
+// channel layer hands them over, so nothing reuses them). A consumer that needs one contiguous
+// buffer joins them — push() does that — while a large DATA reply can go to its destination piece
+// by piece (session.ts). Lengths under 5 (type + id) or over the limit are refused before anything
+// is kept (libssh2 CVE-2019-3858/3860, libssh CVE-2026-59844's class).
 import { PacketLengthError } from '@sshts/wire';
 import { MAX_MESSAGE_LENGTH } from './constants.js';
 
 /** type byte + uint32 request id (or version): the smallest message v3 defines. */
 const MIN_MESSAGE_LENGTH = 5;
 
+/** Joins the views of one message into one buffer (a view itself when there is only one). */
+export function joinParts(parts: readonly Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 export class PacketReader {
   private readonly header = new Uint8Array(4);
   private headerFilled = 0;
-  /** The message being assembled across chunks, and how much of it has arrived. */
-  private partial: Uint8Array | undefined;
-  private partialFilled = 0;
+  /** The message being gathered across chunks: its length, and the views received so far. */
+  private expected = -1;
+  private parts: Uint8Array[] = [];
+  private gathered = 0;
 
   constructor(private readonly maxLength = MAX_MESSAGE_LENGTH) {}
 
   /** True when no message is half received (EOF here is a clean end). */
   get idle(): boolean {
-    return this.headerFilled === 0 && this.partial === undefined;
+    return this.headerFilled === 0 && this.expected < 0;
   }
 
   /** Feeds `chunk`; calls `onMessage` with each whole message (type byte first), in order. */
   push(chunk: Uint8Array, onMessage: (message: Uint8Array) => void): void {
+    this.pushParts(chunk, (parts, length) => onMessage(joinParts(parts, length)));
+  }
+
+  /** Feeds `chunk`; calls `onMessage` with each whole message as the views it arrived in. */
+  pushParts(chunk: Uint8Array, onMessage: (parts: Uint8Array[], length: number) => void): void {
     let pos = 0;
     const end = chunk.length;
     while (pos < end) {
-      if (this.partial) {
-        const n = Math.min(this.partial.length - this.partialFilled, end - pos);
-        this.partial.set(chunk.subarray(pos, pos + n), this.partialFilled);
-        this.partialFilled += n;
+      if (this.expected >= 0) {
+        const n = Math.min(this.expected - this.gathered, end - pos);
+        this.parts.push(chunk.subarray(pos, pos + n));
+        this.gathered += n;
         pos += n;
-        if (this.partialFilled === this.partial.length) {
-          const message = this.partial;
-          this.partial = undefined;
-          this.partialFilled = 0;
-          onMessage(message);
+        if (this.gathered === this.expected) {
+          const parts = this.parts;
+          const length = this.expected;
+          this.parts = [];
+          this.gathered = 0;
+          this.expected = -1;
+          onMessage(parts, length);
         }
         continue;
       }
@@ -60,10 +82,9 @@ export class PacketReader {
       if (end - pos >= length) {
         const message = chunk.subarray(pos, pos + length);
         pos += length;
-        onMessage(message);
+        onMessage([message], length);
       } else {
-        this.partial = new Uint8Array(length);
-        this.partialFilled = 0;
+        this.expected = length;
       }
     }
   }

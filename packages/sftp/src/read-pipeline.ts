@@ -5,6 +5,7 @@
 // there. A consumer that takes its time (`onData` returning a promise) holds back new requests,
 // so memory stays within `concurrency` replies. The first error stops new requests; the ones in
 // flight are awaited before it is thrown, so nothing is left running.
+import { ProtocolError } from '@sshts/wire';
 import { PacketType } from './constants.js';
 import { expectData } from './replies.js';
 import type { SftpSession } from './session.js';
@@ -20,9 +21,14 @@ export interface ReadRangeOptions {
 }
 
 /**
- * Reads [start, end) of `handle` (end may be Infinity: until EOF) and hands each piece of data to
- * `onData(offset, data)`, in any order. Resolves with the offset where the file ended: `end`, or
- * less at EOF.
+ * Where read data goes: `parts` (views of what arrived, `length` bytes in all) belong at `offset`.
+ * Called in any order; the views may be kept (nothing reuses their memory).
+ */
+export type DataSink = (offset: number, parts: readonly Uint8Array[], length: number) => void | Promise<void>;
+
+/**
+ * Reads [start, end) of `handle` (end may be Infinity: until EOF) and hands the data of each reply
+ * to `onData`, in any order. Resolves with the offset where the file ended: `end`, or less at EOF.
  */
 export function readRange(
   session: SftpSession,
@@ -30,7 +36,7 @@ export function readRange(
   start: number,
   end: number,
   options: ReadRangeOptions,
-  onData: (offset: number, data: Uint8Array) => void | Promise<void>,
+  onData: DataSink,
 ): Promise<number> {
   const { chunkSize, concurrency, signal, path } = options;
   let next = start;
@@ -75,19 +81,29 @@ export function readRange(
     const issue = (offset: number, length: number) => {
       inFlight++;
       session
-        .request(PacketType.READ, (w) => w.string(handle).uint64(offset).uint32(length))
+        .request(PacketType.READ, (w) => w.string(handle).uint64(offset).uint32(length), 64, {
+          dataParts: true,
+        })
         .then(async (reply) => {
-          const data = expectData(reply, length, path);
-          if (data === undefined || data.length === 0) {
+          let parts: readonly Uint8Array[];
+          let got: number;
+          if (reply.dataParts) {
+            parts = reply.dataParts;
+            got = reply.dataLength!;
+            if (got > length) throw new ProtocolError(`SFTP DATA of ${got} bytes for a read of ${length}`);
+          } else {
+            const data = expectData(reply, length, path);
+            parts = data ? [data] : [];
+            got = data?.length ?? 0;
+          }
+          if (got === 0) {
             // EOF here: nothing at or after `offset` (ranges beyond it end the same way).
             if (offset < eofAt) eofAt = offset;
             for (let i = gaps.length - 1; i >= 0; i--) if (gaps[i]![0] >= eofAt) gaps.splice(i, 1);
             return;
           }
-          if (data.length < length && offset + data.length < eofAt) {
-            gaps.push([offset + data.length, length - data.length]);
-          }
-          if (!failed) await onData(offset, data);
+          if (got < length && offset + got < eofAt) gaps.push([offset + got, length - got]);
+          if (!failed) await onData(offset, parts, got);
         })
         .catch(stop)
         .finally(() => {
@@ -101,23 +117,20 @@ export function readRange(
 }
 
 /**
- * Delivers data from readRange in file order, holding pieces that arrive early (servers answer in
+ * Delivers data from readRange in file order, holding replies that arrive early (servers answer in
  * order in practice, so little is ever held).
  */
-export function inOrder(
-  start: number,
-  emit: (data: Uint8Array) => void | Promise<void>,
-): (offset: number, data: Uint8Array) => void | Promise<void> {
+export function inOrder(start: number, emit: (data: Uint8Array) => void | Promise<void>): DataSink {
   let expected = start;
-  const early = new Map<number, Uint8Array>();
+  const early = new Map<number, { parts: readonly Uint8Array[]; length: number }>();
   let chain: Promise<void> = Promise.resolve();
-  return (offset, data) => {
-    early.set(offset, data);
+  return (offset, parts, length) => {
+    early.set(offset, { parts, length });
     const run = async () => {
-      for (let piece = early.get(expected); piece !== undefined; piece = early.get(expected)) {
+      for (let reply = early.get(expected); reply !== undefined; reply = early.get(expected)) {
         early.delete(expected);
-        expected += piece.length;
-        await emit(piece);
+        expected += reply.length;
+        for (const part of reply.parts) await emit(part);
       }
     };
     chain = chain.then(run);

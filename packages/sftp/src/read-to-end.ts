@@ -2,7 +2,7 @@
 // then one READ past it checks the file has not grown (and covers files whose size is reported as
 // 0, such as /proc files); if it has, the rest is read pipelined until EOF, as OpenSSH's sftp
 // reads until EOF whatever the size said.
-import { type ReadRangeOptions, readRange } from './read-pipeline.js';
+import { type DataSink, type ReadRangeOptions, readRange } from './read-pipeline.js';
 import type { SftpSession } from './session.js';
 
 /** Reads `handle` from `start` to EOF; resolves with the offset where it ended. */
@@ -12,7 +12,7 @@ export async function readToEnd(
   start: number,
   size: number | undefined,
   options: ReadRangeOptions,
-  onData: (offset: number, data: Uint8Array) => void | Promise<void>,
+  onData: DataSink,
 ): Promise<number> {
   let end = start;
   if (size !== undefined && size > start) {

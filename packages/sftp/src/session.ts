@@ -4,10 +4,10 @@
 // not in flight — unknown or answered already — is a protocol error that ends the session (libssh
 // CVE-2026-59848's class); so does any malformed message. When the pipe ends, every request in
 // flight and every one made later rejects with the same error.
-import { ProtocolError, SSHError, SSHReader, SSHWriter } from '@sshts/wire';
+import { MalformedMessageError, ProtocolError, SSHError, SSHReader, SSHWriter } from '@sshts/wire';
 import { MAX_MESSAGE_LENGTH, MAX_OUTSTANDING, PacketType, SFTP_VERSION, StatusCode } from './constants.js';
 import { connectionLost, statusError } from './errors.js';
-import { PacketReader } from './packet-reader.js';
+import { joinParts, PacketReader } from './packet-reader.js';
 import type { SftpPipe } from './pipe.js';
 
 /** A reply: its type, the whole message (type byte first), and a reader positioned after the id. */
@@ -15,6 +15,13 @@ export interface SftpReply {
   type: number;
   message: Uint8Array;
   reader: SSHReader;
+  /**
+   * For a request made with `dataParts` answered by SSH_FXP_DATA: the data as the views it
+   * arrived in, not joined (`message` then holds only the first view). Undefined otherwise.
+   */
+  dataParts?: Uint8Array[];
+  /** The total length of `dataParts`. */
+  dataLength?: number;
 }
 
 export interface SessionOptions {
@@ -29,7 +36,12 @@ export interface SessionOptions {
 interface Pending {
   resolve(reply: SftpReply): void;
   reject(error: unknown): void;
+  /** A DATA reply may be handed over as its pieces (SftpReply.dataParts). */
+  dataParts: boolean;
 }
+
+/** type, uint32 id, uint32 data length: where a DATA reply's data starts in its message. */
+const DATA_PREFIX = 9;
 
 /** Most extension pairs a VERSION may carry: a bound on the loop, far above any real server. */
 const MAX_EXTENSIONS = 256;
@@ -97,9 +109,15 @@ export class SftpSession {
 
   /**
    * Sends a request of `type` whose fields after the id `body` writes, and resolves with the reply.
-   * `sizeHint` presizes the buffer (a WRITE's data).
+   * `sizeHint` presizes the buffer (a WRITE's data). With `dataParts`, a DATA reply comes as the
+   * pieces it arrived in (SftpReply.dataParts) instead of being joined into one buffer.
    */
-  async request(type: number, body?: (w: SSHWriter) => void, sizeHint = 64): Promise<SftpReply> {
+  async request(
+    type: number,
+    body?: (w: SSHWriter) => void,
+    sizeHint = 64,
+    options?: { dataParts?: boolean },
+  ): Promise<SftpReply> {
     while (this.pending.size >= this.maxOutstanding && this.failure === undefined) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -108,7 +126,10 @@ export class SftpSession {
     const w = new SSHWriter(sizeHint + 16).uint32(0).byte(type).uint32(id);
     body?.(w);
     const message = withLength(w.finish());
-    const reply = new Promise<SftpReply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const dataParts = options?.dataParts === true;
+    const reply = new Promise<SftpReply>((resolve, reject) =>
+      this.pending.set(id, { resolve, reject, dataParts }),
+    );
     this.pipe.write(message).catch((error) => this.fail(asPipeError(error)));
     return reply;
   }
@@ -129,9 +150,9 @@ export class SftpSession {
 
   /** `early`: whole messages that arrived with the VERSION (replies to nothing: protocol errors). */
   private async readLoop(early: Uint8Array[]): Promise<void> {
-    const onMessage = (message: Uint8Array) => this.dispatch(message);
+    const onMessage = (parts: Uint8Array[], length: number) => this.dispatchParts(parts, length);
     try {
-      for (const message of early) onMessage(message);
+      for (const message of early) this.dispatch(message);
       while (this.failure === undefined) {
         const chunk = await this.pipe.read();
         if (chunk === undefined) {
@@ -144,12 +165,46 @@ export class SftpSession {
           );
           break;
         }
-        this.packets.push(chunk, onMessage);
+        this.packets.pushParts(chunk, onMessage);
       }
     } catch (error) {
       this.fail(asPipeError(error));
     }
     if (this.failure !== undefined) await this.pipe.close().catch(() => {});
+  }
+
+  /**
+   * A DATA reply to a request that takes pieces is resolved with them as they are: a 255 KiB read
+   * reply spans several channel packets, and joining them would copy every byte once more.
+   */
+  private dispatchParts(parts: Uint8Array[], length: number): void {
+    const first = parts[0]!;
+    if (parts.length > 1 && first.length >= DATA_PREFIX && first[0] === PacketType.DATA) {
+      const view = new DataView(first.buffer, first.byteOffset, first.length);
+      const id = view.getUint32(1);
+      const pending = this.pending.get(id);
+      if (pending?.dataParts) {
+        const dataLength = view.getUint32(5);
+        if (dataLength !== length - DATA_PREFIX) {
+          throw new MalformedMessageError(
+            'DATA.data',
+            `length ${dataLength} in a message of ${length} bytes`,
+          );
+        }
+        const dataParts = [first.subarray(DATA_PREFIX), ...parts.slice(1)].filter((p) => p.length > 0);
+        this.pending.delete(id);
+        this.waiting.shift()?.();
+        pending.resolve({
+          type: PacketType.DATA,
+          message: first,
+          reader: new SSHReader(first, 5),
+          dataParts,
+          dataLength,
+        });
+        return;
+      }
+    }
+    this.dispatch(joinParts(parts, length));
   }
 
   private dispatch(message: Uint8Array): void {

@@ -98,15 +98,19 @@ export async function readFile(
       0,
       attrs.size,
       rangeOptions(client, o, path),
-      (offset, data) => {
-        const needed = offset + data.length;
+      (offset, parts, n) => {
+        const needed = offset + n;
         if (needed > buffer.length) {
           // The file grew past its size: grow geometrically.
           const grown = new Uint8Array(Math.max(needed, buffer.length * 2));
           grown.set(buffer.subarray(0, length));
           buffer = grown;
         }
-        buffer.set(data, offset);
+        let to = offset;
+        for (const part of parts) {
+          buffer.set(part, to);
+          to += part.length;
+        }
         length = Math.max(length, needed);
       },
     );
@@ -155,9 +159,12 @@ export async function get(
         start,
         total,
         rangeOptions(client, o, remote),
-        async (offset, data) => {
-          await out.write(data, offset);
-          transferred += data.length;
+        async (offset, parts, n) => {
+          if (out.writeParts) await out.writeParts(parts, offset);
+          else
+            for (let at = offset, i = 0; i < parts.length; at += parts[i]!.length, i++)
+              await out.write(parts[i]!, at);
+          transferred += n;
           o.onProgress?.(transferred, Math.max(total, transferred));
         },
       );

@@ -16,6 +16,9 @@ export interface PacketDecoderOptions {
   initialSequenceNumber?: number;
 }
 
+/** Packets up to this size that straddle chunks are gathered in one reused buffer. */
+const REUSED_ASSEMBLY_SIZE = 36 * 1024;
+
 export class PacketDecoder {
   private opener: PacketOpener;
   private seq = 0;
@@ -31,6 +34,15 @@ export class PacketDecoder {
   private readonly aligned: boolean;
   /** The sequence number of the packet `next()` returned last (for SSH_MSG_UNIMPLEMENTED). */
   lastSequenceNumber = -1;
+  /**
+   * False when the payload `next()` returned last is in memory nothing else reuses — a pushed
+   * chunk (the decoder's from push() on), a packet-sized assembly buffer, or the cipher's own
+   * output — so a consumer may keep the view instead of copying it. True while it lives in the
+   * reused assembly buffer, which the next packet overwrites.
+   */
+  lastPayloadShared = true;
+  /** The reused assembly buffer `take()` last returned a view of, if it did. */
+  private tookShared: ArrayBufferLike | undefined;
   packetsSinceKeys = 0;
   bytesSinceKeys = 0;
   sequenceWrapped = false;
@@ -90,6 +102,7 @@ export class PacketDecoder {
     const total = 4 + this.pendingLength + opener.macLength;
     if (this.available < total) return undefined;
     const body = opener.open(this.seq, this.take(total));
+    this.lastPayloadShared = this.tookShared !== undefined && body.buffer === this.tookShared;
 
     const packetLength = this.pendingLength;
     this.pendingLength = -1;
@@ -137,13 +150,23 @@ export class PacketDecoder {
   private take(n: number): Uint8Array {
     const first = this.chunks[0]!;
     const start = first.byteOffset + this.headOffset;
+    this.tookShared = undefined;
     if (first.length - this.headOffset >= n && (!this.aligned || start % 4 === 0)) {
       const view = first.subarray(this.headOffset, this.headOffset + n);
       this.consume(n);
       return view;
     }
-    if (!this.assembly || this.assembly.length < n) this.assembly = new Uint8Array(Math.max(n, 36 * 1024));
+    if (n > REUSED_ASSEMBLY_SIZE) {
+      // A large packet gets a buffer of its own: it is copied once here and its payload can be
+      // kept as it is (the copy a consumer would make is the same size as this one).
+      const own = new Uint8Array(n);
+      this.copyOut(own);
+      this.consume(n);
+      return own;
+    }
+    if (!this.assembly) this.assembly = new Uint8Array(REUSED_ASSEMBLY_SIZE);
     const out = this.assembly.subarray(0, n);
+    this.tookShared = this.assembly.buffer;
     this.copyOut(out);
     this.consume(n);
     // An idle connection should not pin the buffer; the view handed out keeps it alive meanwhile.

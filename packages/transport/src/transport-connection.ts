@@ -90,6 +90,8 @@ export class TransportConnection {
   private output: Uint8Array[] = [];
   private readonly backlog = new OutputBacklog();
   private held: Uint8Array[] = [];
+  /** True while a received payload is being dispatched (payloadShared). */
+  private dispatching = false;
   private heldBytes = 0;
   private versionDone = false;
   private started = false;
@@ -251,6 +253,14 @@ export class TransportConnection {
     this.backlog.check();
   }
 
+  /**
+   * While onMessage runs: false when its payload may be kept without copying (see
+   * PacketDecoder.lastPayloadShared); true otherwise, the safe answer.
+   */
+  get payloadShared(): boolean {
+    return this.dispatching ? this.decoder.lastPayloadShared : true;
+  }
+
   /** Encrypted bytes waiting for the stream (queued here or being written by the driver). */
   get outputBacklog(): number {
     return this.backlog.bytes;
@@ -368,7 +378,12 @@ export class TransportConnection {
         if (!payload) break;
         this.log({ kind: 'receive', message: messageName(payload[0] ?? 0), size: payload.length });
         this.keepalive?.received(this.now);
-        await this.dispatch(payload, this.decoder.lastSequenceNumber);
+        this.dispatching = true;
+        try {
+          await this.dispatch(payload, this.decoder.lastSequenceNumber);
+        } finally {
+          this.dispatching = false;
+        }
       }
     } catch (error) {
       this.fail(error);

@@ -1,5 +1,5 @@
 // LocalFiles (local-files.ts) over node:fs/promises, for get / put / uploadDir / downloadDir.
-import { constants, read, type Stats, write } from 'node:fs';
+import { constants, read, type Stats, write, writev } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocalFile, LocalFiles, LocalStat } from '../local-files.js';
@@ -45,6 +45,21 @@ export const nodeLocalFiles: LocalFiles = {
             });
           };
           next(0);
+        }),
+      writeParts: (parts, position) =>
+        new Promise((resolve, reject) => {
+          // pwritev(2) may write less than asked: go on from where it stopped.
+          const next = (rest: Uint8Array[], at: number) => {
+            if (rest.length === 0) return resolve();
+            writev(fd, rest, at, (error, written) => {
+              if (error) return reject(error);
+              let left = written;
+              while (rest.length > 0 && left >= rest[0]!.length) left -= rest.shift()!.length;
+              if (left > 0) rest[0] = rest[0]!.subarray(left);
+              next(rest, at + written);
+            });
+          };
+          next([...parts], position);
         }),
       close: () => handle.close(),
     };
