@@ -53,6 +53,17 @@ export function encodeWindowAdjust(recipient: number, bytes: number): Uint8Array
   return new SSHWriter(16).byte(MessageType.CHANNEL_WINDOW_ADJUST).uint32(recipient).uint32(bytes).finish();
 }
 
+/**
+ * The bytes of SSH_MSG_CHANNEL_DATA (or EXTENDED_DATA) before the data itself, for sending the
+ * data as a second part without joining the two (ConnectionLink.sendParts).
+ */
+export function encodeDataHeader(recipient: number, length: number, dataType?: number): Uint8Array {
+  const w = new SSHWriter(16);
+  if (dataType === undefined) w.byte(MessageType.CHANNEL_DATA).uint32(recipient);
+  else w.byte(MessageType.CHANNEL_EXTENDED_DATA).uint32(recipient).uint32(dataType);
+  return w.uint32(length).finish();
+}
+
 /** SSH_MSG_CHANNEL_DATA, or EXTENDED_DATA when `dataType` is given (§5.2). */
 export function encodeData(recipient: number, data: Uint8Array, dataType?: number): Uint8Array {
   const w = new SSHWriter(data.length + 16);

@@ -47,6 +47,8 @@ export interface ChannelInit {
   remoteWindow: number;
   remoteMaxPacket: number;
   send(payload: Uint8Array): void;
+  /** Sends one message as parts (a data header, then the data) without joining them. */
+  sendParts?(parts: readonly Uint8Array[]): void;
   /** Transport backpressure: hold data packets while `full()`, resume after `drained()`. */
   backpressure?: TransportBackpressure;
   /** Both CLOSEs are done: the mux may reuse the channel number. */
@@ -119,6 +121,7 @@ export class Channel implements AsyncIterable<Uint8Array> {
       init.remoteMaxPacket,
       init.send,
       init.backpressure,
+      init.sendParts,
     );
     this.stdoutQueue = new ReadQueue((n) => this.onConsumed(n));
     this.stderrQueue = new ReadQueue((n) => this.onConsumed(n));

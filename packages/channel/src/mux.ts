@@ -38,6 +38,8 @@ export interface ConnectionLink {
    * reuses, so channel data may be queued as a view instead of a copy.
    */
   readonly payloadShared?: boolean;
+  /** Optional: sends one message given as consecutive parts, without joining them first. */
+  sendParts?(parts: readonly Uint8Array[]): void;
 }
 
 export interface ChannelOptions {
@@ -353,6 +355,11 @@ export class ChannelMux {
       send: (payload) => {
         if (!this.error) this.link.send(payload);
       },
+      sendParts: this.link.sendParts
+        ? (parts) => {
+            if (!this.error) this.link.sendParts!(parts);
+          }
+        : undefined,
       backpressure: this.link.whenOutputDrained ? this.backpressure : undefined,
       release: () => {
         this.channels.delete(id);

@@ -3,7 +3,7 @@
 // written, EOF last. A write resolves once its last byte is within the window and handed to the
 // transport — which is what makes `await write()` the backpressure.
 import { MessageType, ProtocolError } from '@sshts/wire';
-import { encodeData, encodeRecipientOnly } from './channel-messages.js';
+import { encodeData, encodeDataHeader, encodeRecipientOnly } from './channel-messages.js';
 import { ChannelClosedError } from './errors.js';
 import { MAX_SEND_PACKET, MAX_WINDOW } from './limits.js';
 
@@ -39,6 +39,8 @@ export class Outbound {
     maxPacket: number,
     private readonly send: (payload: Uint8Array) => void,
     private readonly backpressure?: TransportBackpressure,
+    /** Sends a message as parts without joining them (ConnectionLink.sendParts), when available. */
+    private readonly sendParts?: (parts: readonly Uint8Array[]) => void,
   ) {
     // A maximum packet of 0 would make every write spin forever (libssh CVE-2026-59843).
     if (!(maxPacket >= 1)) throw new ProtocolError(`the peer's maximum packet size is ${maxPacket}`);
@@ -120,7 +122,9 @@ export class Outbound {
             return;
           }
           const n = Math.min(p.data.length - p.offset, this.window, this.maxPacket);
-          this.send(encodeData(this.remoteId, p.data.subarray(p.offset, p.offset + n), p.dataType));
+          const data = p.data.subarray(p.offset, p.offset + n);
+          if (this.sendParts) this.sendParts([encodeDataHeader(this.remoteId, n, p.dataType), data]);
+          else this.send(encodeData(this.remoteId, data, p.dataType));
           this.window -= n;
           p.offset += n;
         }

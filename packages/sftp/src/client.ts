@@ -14,7 +14,7 @@ import {
   PacketType,
   StatusCode,
 } from './constants.js';
-import { SftpContext, type TransferSizes } from './context.js';
+import { clampChunk, SftpContext, type TransferSizes } from './context.js';
 import { asyncDispose } from './dispose.js';
 import { SFTPError, statusError } from './errors.js';
 import {
@@ -148,7 +148,14 @@ export class SFTPClient {
     }
     const file = new SFTPFile(this.context, handle, path);
     // Append: start at the end, so servers that ignore SSH_FXF_APPEND append as well.
-    if (isAppend(flags)) file.position = (await file.stat()).size ?? 0;
+    if (isAppend(flags)) {
+      try {
+        file.position = (await file.stat()).size ?? 0;
+      } catch (error) {
+        await file.close().catch(() => {});
+        throw error;
+      }
+    }
     return file;
   }
 
@@ -185,22 +192,22 @@ export class SFTPClient {
   // --- transfers with local files (Node) ---
 
   /** Downloads `remote` to the local file `local`. */
-  get(remote: string, local: string, options: TransferOptions = {}): Promise<void> {
+  async get(remote: string, local: string, options: TransferOptions = {}): Promise<void> {
     return transfers.get(this, this.local(), remote, local, options);
   }
 
   /** Uploads `local` to `remote`; with `confirm` (default) stats it and checks the size, as paramiko. */
-  put(local: string, remote: string, options: PutOptions = {}): Promise<FileAttributes> {
+  async put(local: string, remote: string, options: PutOptions = {}): Promise<FileAttributes> {
     return transfers.put(this, this.local(), local, remote, options);
   }
 
   /** Uploads a local directory tree (recursive; `filter` chooses entries). */
-  uploadDir(local: string, remote: string, options: DirectoryTransferOptions = {}): Promise<void> {
+  async uploadDir(local: string, remote: string, options: DirectoryTransferOptions = {}): Promise<void> {
     return transfers.uploadDir(this, this.local(), local, remote, options);
   }
 
   /** Downloads a remote directory tree (recursive; names a server could misuse are skipped). */
-  downloadDir(remote: string, local: string, options: DirectoryTransferOptions = {}): Promise<void> {
+  async downloadDir(remote: string, local: string, options: DirectoryTransferOptions = {}): Promise<void> {
     return transfers.downloadDir(this, this.local(), remote, local, options);
   }
 
@@ -225,7 +232,7 @@ export class SFTPClient {
 
   /** lsetstat@openssh.com (PROTOCOL §4.7): SETSTAT without following a final symlink. */
   async lsetstat(path: string, attrs: AttributeChanges): Promise<void> {
-    this.context.require('lsetstat@openssh.com', path);
+    this.context.requireExtension('lsetstat@openssh.com', path);
     expectOk(
       await this.request(PacketType.EXTENDED, (w) =>
         writeAttributes(w.string('lsetstat@openssh.com').string(path), attrs),
@@ -279,7 +286,9 @@ export class SFTPClient {
     try {
       for (;;) {
         const batch = expectNames(await this.request(PacketType.READDIR, (w) => w.string(handle)), path);
-        if (batch === undefined) break;
+        // EOF ends the listing; so does an empty batch, as OpenSSH's client takes it (a server
+        // answering NAME with no names for ever must not keep us asking).
+        if (batch === undefined || batch.length === 0) break;
         for (const e of batch) if (!PARENT_OR_SELF.has(e.filename)) entries.push(e);
       }
     } finally {
@@ -356,7 +365,7 @@ export class SFTPClient {
 
   /** hardlink@openssh.com (PROTOCOL §4.5): `to` becomes another name of `from`. */
   async hardlink(from: string, to: string): Promise<void> {
-    this.context.require('hardlink@openssh.com', to);
+    this.context.requireExtension('hardlink@openssh.com', to);
     try {
       expectOk(
         await this.request(PacketType.EXTENDED, (w) =>
@@ -376,7 +385,7 @@ export class SFTPClient {
 
   /** expand-path@openssh.com (PROTOCOL §4.9): REALPATH that also expands "~" and "~user". */
   async expandPath(path: string): Promise<string> {
-    this.context.require('expand-path@openssh.com', path);
+    this.context.requireExtension('expand-path@openssh.com', path);
     return expectOneName(
       await this.request(PacketType.EXTENDED, (w) => w.string('expand-path@openssh.com').string(path)),
       path,
@@ -388,7 +397,7 @@ export class SFTPClient {
    * name up with getpwnam() and fails for ""; for your own home, expandPath("~").
    */
   async homeDirectory(user: string): Promise<string> {
-    this.context.require('home-directory');
+    this.context.requireExtension('home-directory');
     return expectOneName(
       await this.request(PacketType.EXTENDED, (w) => w.string('home-directory').string(user)),
     );
@@ -399,7 +408,7 @@ export class SFTPClient {
     uids: readonly number[],
     gids: readonly number[],
   ): Promise<{ users: string[]; groups: string[] }> {
-    this.context.require('users-groups-by-id@openssh.com');
+    this.context.requireExtension('users-groups-by-id@openssh.com');
     const r = expectExtendedReply(
       await this.request(PacketType.EXTENDED, (w) =>
         w.string('users-groups-by-id@openssh.com').string(packIds(uids)).string(packIds(gids)),
@@ -411,7 +420,7 @@ export class SFTPClient {
 
   /** statvfs@openssh.com (PROTOCOL §4.4). */
   async statvfs(path: string): Promise<StatVfs> {
-    this.context.require('statvfs@openssh.com', path);
+    this.context.requireExtension('statvfs@openssh.com', path);
     return readStatVfs(
       expectExtendedReply(
         await this.request(PacketType.EXTENDED, (w) => w.string('statvfs@openssh.com').string(path)),
@@ -431,7 +440,7 @@ export class SFTPClient {
     to: SFTPFile,
     toOffset: number,
   ): Promise<void> {
-    this.context.require('copy-data', to.path);
+    this.context.requireExtension('copy-data', to.path);
     const reply = await this.request(PacketType.EXTENDED, (w) =>
       w
         .string('copy-data')
@@ -502,11 +511,11 @@ export class SFTPClient {
 function transferSizes(limits: ServerLimits | undefined, options: SFTPClientOptions): TransferSizes {
   const fit = (limit: number | undefined) =>
     limits ? Math.min(limit || MAX_CHUNK_SIZE, MAX_CHUNK_SIZE) : DEFAULT_CHUNK_SIZE;
-  const readChunk = options.chunkSize ?? fit(limits?.maxReadLength);
-  const writeChunk = options.chunkSize ?? fit(limits?.maxWriteLength);
+  const readChunk = clampChunk(options.chunkSize ?? fit(limits?.maxReadLength));
+  const writeChunk = clampChunk(options.chunkSize ?? fit(limits?.maxWriteLength));
   let concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (limits?.maxOpenHandles) concurrency = Math.min(concurrency, limits.maxOpenHandles);
-  if (!(readChunk >= 1 && writeChunk >= 1 && concurrency >= 1)) {
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new RangeError(`bad transfer sizes: chunk ${readChunk}/${writeChunk}, concurrency ${concurrency}`);
   }
   return { readChunk, writeChunk, concurrency };

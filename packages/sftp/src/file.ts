@@ -105,7 +105,7 @@ export class SFTPFile {
   /** fsync@openssh.com (PROTOCOL §4.6): the server's fsync(2) of the file. */
   async fsync(): Promise<void> {
     this.checkOpen();
-    this.context.require('fsync@openssh.com', this.path);
+    this.context.requireExtension('fsync@openssh.com', this.path);
     const reply = await this.context.session.request(PacketType.EXTENDED, (w) =>
       w.string('fsync@openssh.com').string(this.handle),
     );
@@ -115,7 +115,7 @@ export class SFTPFile {
   /** fstatvfs@openssh.com (PROTOCOL §4.4): the filesystem holding the file. */
   async statvfs(): Promise<StatVfs> {
     this.checkOpen();
-    this.context.require('fstatvfs@openssh.com', this.path);
+    this.context.requireExtension('fstatvfs@openssh.com', this.path);
     const reply = await this.context.session.request(PacketType.EXTENDED, (w) =>
       w.string('fstatvfs@openssh.com').string(this.handle),
     );

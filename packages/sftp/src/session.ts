@@ -2,9 +2,10 @@
 // choose and replies matched back by id, in whatever order the server sends them. Any number may
 // be in flight (bounded by `maxOutstanding`: beyond it, requests wait their turn). A reply to an id
 // not in flight — unknown or answered already — is a protocol error that ends the session (libssh
-// CVE-2026-59848's class); so does any malformed message. When the pipe ends, every request in
-// flight and every one made later rejects with the same error.
-import { MalformedMessageError, ProtocolError, SSHError, SSHReader, SSHWriter } from '@sshts/wire';
+// CVE-2026-59848's class); so does a framing error. A reply that is malformed inside fails its own
+// request (replies.ts). When the pipe ends, every request in flight and every one made later
+// rejects with the same error.
+import { ProtocolError, SSHError, SSHReader, SSHWriter } from '@sshts/wire';
 import { MAX_MESSAGE_LENGTH, MAX_OUTSTANDING, PacketType, SFTP_VERSION, StatusCode } from './constants.js';
 import { connectionLost, statusError } from './errors.js';
 import { joinParts, PacketReader } from './packet-reader.js';
@@ -118,14 +119,18 @@ export class SftpSession {
     sizeHint = 64,
     options?: { dataParts?: boolean },
   ): Promise<SftpReply> {
+    if (this.failure !== undefined) throw this.failure;
+    // The message is built (its data copied) before any wait for a slot: a caller may reuse its
+    // buffers as soon as a write it awaited has resolved. The id goes in once a slot is free.
+    const w = new SSHWriter(sizeHint + 16).uint32(0).byte(type).uint32(0);
+    body?.(w);
+    const message = withLength(w.finish());
     while (this.pending.size >= this.maxOutstanding && this.failure === undefined) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     if (this.failure !== undefined) throw this.failure;
     const id = this.allocateId();
-    const w = new SSHWriter(sizeHint + 16).uint32(0).byte(type).uint32(id);
-    body?.(w);
-    const message = withLength(w.finish());
+    new DataView(message.buffer, message.byteOffset, 9).setUint32(5, id);
     const dataParts = options?.dataParts === true;
     const reply = new Promise<SftpReply>((resolve, reject) =>
       this.pending.set(id, { resolve, reject, dataParts }),
@@ -185,12 +190,9 @@ export class SftpSession {
       const pending = this.pending.get(id);
       if (pending?.dataParts) {
         const dataLength = view.getUint32(5);
-        if (dataLength !== length - DATA_PREFIX) {
-          throw new MalformedMessageError(
-            'DATA.data',
-            `length ${dataLength} in a message of ${length} bytes`,
-          );
-        }
+        // Anything but a string that fills the message exactly takes the joined path, whose
+        // checks (replies.ts expectData) apply however the message was chunked.
+        if (dataLength !== length - DATA_PREFIX) return this.dispatch(joinParts(parts, length));
         const dataParts = [first.subarray(DATA_PREFIX), ...parts.slice(1)].filter((p) => p.length > 0);
         this.pending.delete(id);
         this.waiting.shift()?.();

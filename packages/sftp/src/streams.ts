@@ -24,6 +24,7 @@ export function readStream(
       async start(controller) {
         // Started without awaiting: the stream is returned at once and errors arrive through it.
         void (async () => {
+          signal.throwIfAborted();
           const file = await client.open(path, 'r');
           try {
             const emit = inOrder(start, async (data) => {
@@ -76,6 +77,7 @@ export function writeStream(
   let close: (() => Promise<void>) | undefined;
   return new WritableStream<Uint8Array>({
     async start() {
+      options.signal?.throwIfAborted();
       const file = await client.open(path, options.flags ?? 'w', options.mode);
       const { writeChunk, concurrency } = client.context.sizes;
       pipeline = new WritePipeline(client.context.session, file.handle, options.start ?? file.position, {
@@ -87,7 +89,14 @@ export function writeStream(
       close = () => file.close();
     },
     async write(chunk) {
-      await pipeline!.push(chunk);
+      try {
+        await pipeline!.push(chunk);
+      } catch (error) {
+        // An erroring sink gets neither close() nor abort() (WHATWG Streams): release the handle here.
+        await pipeline!.finish().catch(() => {});
+        await close!().catch(() => {});
+        throw error;
+      }
     },
     async close() {
       try {

@@ -9,6 +9,7 @@ import { SSHError } from '@sshts/wire';
 import type { FileAttributes } from './attributes.js';
 import type { SFTPClient } from './client.js';
 import { StatusCode } from './constants.js';
+import { clampChunk } from './context.js';
 import { SFTPError, statusError } from './errors.js';
 import type { SFTPFile } from './file.js';
 import type { ByteSource, LocalFiles, LocalStat } from './local-files.js';
@@ -52,7 +53,7 @@ const LOCAL_READ_SIZE = 1024 * 1024;
 function rangeOptions(client: SFTPClient, o: TransferOptions, path: string): ReadRangeOptions {
   const { readChunk, concurrency } = client.context.sizes;
   return {
-    chunkSize: o.chunkSize ?? readChunk,
+    chunkSize: o.chunkSize === undefined ? readChunk : clampChunk(o.chunkSize),
     concurrency: o.concurrency ?? concurrency,
     signal: o.signal,
     path,
@@ -69,7 +70,7 @@ function pipelineFor(
 ) {
   const { writeChunk, concurrency } = client.context.sizes;
   return new WritePipeline(client.context.session, file.handle, start, {
-    chunkSize: o.chunkSize ?? writeChunk,
+    chunkSize: o.chunkSize === undefined ? writeChunk : clampChunk(o.chunkSize),
     concurrency: o.concurrency ?? concurrency,
     signal: o.signal,
     path: file.path,
@@ -92,7 +93,7 @@ export async function readFile(
     if (attrs.isDirectory()) throw isDirectoryError(path);
     let buffer = new Uint8Array(attrs.size ?? 0);
     let length = 0;
-    await readToEnd(
+    const end = await readToEnd(
       client.context.session,
       file.handle,
       0,
@@ -114,6 +115,8 @@ export async function readFile(
         length = Math.max(length, needed);
       },
     );
+    // Data that arrived past the EOF found later (the file shrank meanwhile) is not the file's.
+    length = Math.min(length, end);
     return length === buffer.length ? buffer : buffer.slice(0, length);
   } finally {
     await file.close().catch(() => {});
@@ -127,6 +130,7 @@ export async function writeFile(
   o: { mode?: number; signal?: AbortSignal },
 ): Promise<void> {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  o.signal?.throwIfAborted();
   const file = await client.open(path, 'w', o.mode);
   try {
     const pipeline = pipelineFor(client, file, 0, o, bytes.length);
@@ -144,8 +148,10 @@ export async function get(
   localPath: string,
   o: TransferOptions,
 ): Promise<void> {
+  o.signal?.throwIfAborted();
   const file = await client.open(remote, 'r');
   try {
+    o.signal?.throwIfAborted();
     const attrs = await file.stat();
     if (attrs.isDirectory()) throw isDirectoryError(remote);
     const total = attrs.size ?? 0;
@@ -243,6 +249,7 @@ async function uploadFrom(
   st: LocalStat | undefined,
   produce: (start: number, push: (data: Uint8Array) => Promise<void>) => Promise<void>,
 ): Promise<FileAttributes> {
+  o.signal?.throwIfAborted();
   let start = 0;
   let file: SFTPFile;
   if (o.resume) {
@@ -394,7 +401,7 @@ export function unsafeName(name: string): string | undefined {
   if (name === '' || name === '.' || name === '..') return `unsafe name "${name}"`;
   if (name.includes('/') || name.includes('\\')) return 'name contains a path separator';
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'name contains a control character';
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'name contains a control character';
   return undefined;
 }
 

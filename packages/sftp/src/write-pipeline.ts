@@ -30,7 +30,8 @@ export class WritePipeline {
     private readonly options: WriteOptions,
   ) {
     this.offset = start;
-    options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (options.signal?.aborted) this.fail(options.signal.reason);
+    else options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   /** The offset the next byte goes to. */
@@ -43,7 +44,7 @@ export class WritePipeline {
     const { chunkSize, concurrency } = this.options;
     for (let at = 0; at < data.length; at += chunkSize) {
       while (this.inFlight >= concurrency && !this.failed) await this.slot();
-      if (this.failed) throw this.error;
+      if (this.failed) return this.finish(); // throws the failure once every WRITE is answered
       this.send(data.subarray(at, Math.min(at + chunkSize, data.length)));
     }
   }

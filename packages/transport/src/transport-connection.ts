@@ -289,6 +289,41 @@ export class TransportConnection {
     this.sendOrHold(payload.slice());
   }
 
+  /**
+   * Sends one upper-layer message given as consecutive parts (e.g. a CHANNEL_DATA header and the
+   * data), copied straight into the packet: no joined payload is made unless the message must be
+   * held during a key exchange. The parts may be reused once this returns.
+   */
+  sendParts(parts: readonly Uint8Array[]): void {
+    if (this.isClosed) throw CLOSED();
+    const type = parts[0]?.[0] ?? 0;
+    if (type < MessageType.USERAUTH_REQUEST || type >= 192) {
+      throw new RangeError(`message ${type} cannot be sent in parts`);
+    }
+    let length = 0;
+    for (const part of parts) length += part.length;
+    if (this.handshakeState.holding) {
+      const payload = new Uint8Array(length);
+      let at = 0;
+      for (const part of parts) {
+        payload.set(part, at);
+        at += part.length;
+      }
+      this.sendOrHold(payload);
+      return;
+    }
+    this.log({ kind: 'send', message: messageName(type), size: length });
+    const draft = this.encoder.draft(length);
+    let at = 0;
+    for (const part of parts) {
+      draft.payload.set(part, at);
+      at += part.length;
+    }
+    this.backlog.queued += this.encoder.seal(draft, this.output);
+    this.onOutput();
+    this.maybeRekey();
+  }
+
   /** Client: SERVICE_REQUEST (RFC 4253 §10); resolves on the matching SERVICE_ACCEPT. */
   requestService(name: string): Promise<void> {
     return new Promise((resolve, reject) => {
