@@ -192,7 +192,10 @@ export class SftpSession {
         const dataLength = view.getUint32(5);
         // Anything but a string that fills the message exactly takes the joined path, whose
         // checks (replies.ts expectData) apply however the message was chunked.
-        if (dataLength !== length - DATA_PREFIX) return this.dispatch(joinParts(parts, length));
+        if (dataLength !== length - DATA_PREFIX) {
+          this.dispatch(joinParts(parts, length));
+          return;
+        }
         const dataParts = [first.subarray(DATA_PREFIX), ...parts.slice(1)].filter((p) => p.length > 0);
         this.pending.delete(id);
         this.waiting.shift()?.();
