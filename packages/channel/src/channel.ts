@@ -343,14 +343,15 @@ export class Channel implements AsyncIterable<Uint8Array> {
 
   private onConsumed(bytes: number): void {
     this.consumed += bytes;
-    // Credit the window back in steps of an eighth (at least one packet), so a reader that keeps
-    // up never lets the peer's window run dry, and one that stops stalls the peer within a window.
-    // The step is at most half the window: with a window smaller than our maximum packet (e.g.
-    // 16 KiB with 32 KiB packets), "one packet" could never be consumed and the peer's window
-    // (§5.2) would stay at 0 for ever.
+    // Credit the window back in steps of a quarter (at least one packet): a reader that keeps up
+    // never lets the peer's window run dry, one that stops stalls the peer within a window, and a
+    // bulk transfer costs few WINDOW_ADJUSTs (each a socket write and a wake-up of the peer;
+    // OpenSSH waits for half, channels.c channel_check_window). The step is at most half the
+    // window: with a window smaller than our maximum packet (e.g. 16 KiB with 32 KiB packets),
+    // "one packet" could never be consumed and the peer's window (§5.2) would stay at 0 for ever.
     const step = Math.max(
       1,
-      Math.min(Math.max(this.localMaxPacket, this.windowSize >>> 3), Math.floor(this.windowSize / 2)),
+      Math.min(Math.max(this.localMaxPacket, this.windowSize >>> 2), Math.floor(this.windowSize / 2)),
     );
     if (this.consumed < step || this.eofReceived || this.closeSent || this.closeReceived || this.failed)
       return;

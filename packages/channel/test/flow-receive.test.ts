@@ -39,14 +39,14 @@ describe('the receive window', () => {
     expect(channel.bufferedRead).toBe(65536);
   });
 
-  it('credits small reads in batches of max(maxPacket, window/8)', async () => {
+  it('credits small reads in batches of max(maxPacket, window/4)', async () => {
     const { link, mux } = makeMux();
     await openConfirmed(link, mux).then(async (channel) => {
       expect(DEFAULT_WINDOW).toBe(2 * 1024 * 1024);
       expect(DEFAULT_MAX_PACKET).toBe(32768);
-      const step = DEFAULT_WINDOW / 8; // 256 KiB > 32 KiB
+      const step = DEFAULT_WINDOW / 4; // 512 KiB > 32 KiB
       let credited = 0;
-      for (let i = 0; i < 16; i++) {
+      for (let i = 0; i < 40; i++) {
         mux.handleMessage(peer.data(0, pattern(32768, i)));
         await channel.stdout.read();
         for (const [, bytes] of adjusts(link.take())) credited += bytes!;

@@ -64,6 +64,9 @@ export function readRange(
         if (inFlight === 0) finish();
         return;
       }
+      // Refill in batches: requests made in one turn leave in one socket write, where refilling
+      // one by one would cost a write (and a wake-up of the server) per reply.
+      if (inFlight > 0 && inFlight > concurrency - refillBatch(concurrency)) return;
       while (inFlight < concurrency) {
         let offset: number;
         let length: number;
@@ -114,6 +117,11 @@ export function readRange(
     if (signal?.aborted) stop(signal.reason);
     pump();
   });
+}
+
+/** How many replies a pipeline waits for before it sends new requests (1 for small pipelines). */
+function refillBatch(concurrency: number): number {
+  return Math.max(1, Math.floor(concurrency / 8));
 }
 
 /**
