@@ -7,6 +7,7 @@
 // flight are awaited before it is thrown, so nothing is left running.
 import { ProtocolError } from '@sshts/wire';
 import { PacketType } from './constants.js';
+import { joinParts } from './packet-reader.js';
 import { expectData } from './replies.js';
 import type { SftpSession } from './session.js';
 
@@ -138,7 +139,9 @@ export function inOrder(start: number, emit: (data: Uint8Array) => void | Promis
       for (let reply = early.get(expected); reply !== undefined; reply = early.get(expected)) {
         early.delete(expected);
         expected += reply.length;
-        for (const part of reply.parts) await emit(part);
+        // One chunk per reply: a consumer pays per chunk (a stream read, a write) far more than
+        // joining the reply's pieces costs.
+        await emit(joinParts(reply.parts, reply.length));
       }
     };
     chain = chain.then(run);
