@@ -47,6 +47,13 @@ module.exports = {
       to: { dependencyTypes: ['npm-dev'] },
     },
     {
+      name: 'src-no-test-peers',
+      comment: 'Published source never imports the test harness (a devDependency of every package).',
+      severity: 'error',
+      from: { path: '^packages/[^/]+/src/', pathNot: '^packages/(test-peers|bench)/' },
+      to: { path: '^packages/test-peers/' },
+    },
+    {
       name: 'nothing-imports-bench',
       comment: 'packages/bench (@sshts/bench) is a leaf: benchmarks import the packages, never the reverse.',
       severity: 'error',
