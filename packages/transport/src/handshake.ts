@@ -2,7 +2,7 @@
 // transport: our KEXINIT, the peer's, the method's messages, host-key acceptance, NEWKEYS in each
 // direction, strict kex's sequence resets, and who started which exchange. The connection
 // (transport-connection.ts) routes messages here and holds its own traffic while `holding`.
-import type { PublicKey } from '@sshts/keys';
+import type { PublicKey, Signer } from '@sshts/keys';
 import { HostKeyError, MessageType, messageName, ProtocolError } from '@sshts/wire';
 import type { CryptoProvider } from './crypto-provider.js';
 import type { KexMethod } from './kex-method.js';
@@ -25,6 +25,13 @@ export interface HandshakeHost {
   readonly encoder: PacketEncoder;
   readonly decoder: PacketDecoder;
   readonly verifyHostKey?: (key: PublicKey, algorithm: string) => boolean | Promise<boolean>;
+  /** Server: our host key for a host-key algorithm we offered. */
+  hostKeyFor?(algorithm: string): Signer | undefined;
+  /**
+   * Server: right after our first NEWKEYS, when the client's KEXINIT asked for it with
+   * `ext-info-c` (RFC 8308 §2.4), its EXT_INFO payload; undefined sends none.
+   */
+  serverExtInfo?(): Uint8Array | undefined;
   randomBytes(length: number): Uint8Array;
   /** Sends a message now, under the keys in force. */
   sendPacket(payload: Uint8Array): void;
@@ -143,6 +150,7 @@ export class Handshake {
       ours: current.ours,
       theirs: decodeKexInit(payload),
       randomBytes: (n) => this.host.randomBytes(n),
+      hostKeyFor: this.host.hostKeyFor ? (algorithm) => this.host.hostKeyFor!(algorithm) : undefined,
     });
     current.round = round;
     current.ignoreNextKexPacket = round.negotiated.ignoreGuessedPacket;
@@ -178,6 +186,12 @@ export class Handshake {
     this.host.encoder.setKeys(client ? outcome.keys.clientToServer : outcome.keys.serverToClient);
     if (this.strictKex) this.host.encoder.resetSequence();
     current.sentNewKeys = true;
+    // RFC 8308 §2.4: the server's EXT_INFO may follow its first NEWKEYS at once (OpenSSH sends
+    // server-sig-algs there), before anything the upper layers held back.
+    if (!client && this.kexCount === 0 && outcome.negotiated.peerExtInfo) {
+      const extInfo = this.host.serverExtInfo?.();
+      if (extInfo) this.host.sendPacket(extInfo);
+    }
     this.host.releaseHeld();
   }
 
@@ -216,6 +230,12 @@ export class Handshake {
 
   private async acceptHostKey(outcome: KexOutcome): Promise<void> {
     const key = outcome.hostKey;
+    if (this.host.role === 'server') {
+      // Our own key, which signed H: nothing to verify. A rekey may use another of our keys.
+      this.hostKey ??= key;
+      this.hostKeySignature ??= outcome.signature;
+      return;
+    }
     if (this.hostKey) {
       // A rekey must present the key the first exchange verified.
       if (!this.hostKey.equals(key)) throw new HostKeyError('', 'host key changed during a rekey');

@@ -5,6 +5,7 @@ import {
   keyTypeForAlgorithm,
   type PublicKey,
   parsePublicKeyBlob,
+  type Signer,
 } from '@sshts/keys';
 import { HostKeyError, NegotiationError, ProtocolError, SSHWriter } from '@sshts/wire';
 import type { CipherAlgorithm } from './cipher.js';
@@ -27,6 +28,8 @@ export interface KexRoundInput {
   ours: KexInit;
   theirs: KexInit;
   randomBytes(length: number): Uint8Array;
+  /** Server: our host key for a negotiated host-key algorithm (only algorithms we offered). */
+  hostKeyFor?(algorithm: string): Signer | undefined;
 }
 
 export interface KexOutcome {
@@ -87,10 +90,25 @@ export class KexRound {
       exchangeHashPrefix: prefix.finish().slice(),
       groupSizes: groupSizes(this.ciphers, this.macs),
     };
-    if (role !== 'client')
-      throw new ProtocolError('the transport runs only as a client so far (the server role is issue 7)');
-    this.exchange = method.client(context);
+    if (role === 'client') {
+      this.exchange = method.client(context);
+      return;
+    }
+    // Server: K_S and the signature over H come from our host key for the negotiated algorithm
+    // (RFC 4253 §8); a certificate algorithm signs with the certified key's plain algorithm.
+    const signer = input.hostKeyFor?.(n.hostKey);
+    if (!signer) throw new ProtocolError(`no host key for the negotiated algorithm ${n.hostKey}`);
+    this.hostSigner = signer;
+    const signatureAlgorithm = plainAlgorithm(n.hostKey);
+    this.exchange = method.server({
+      ...context,
+      hostKeyBlob: signer.publicKey.blob,
+      sign: (hash) => signer.sign(hash, signatureAlgorithm),
+    });
   }
+
+  /** Server: the host key this exchange signs with. */
+  private hostSigner: Signer | undefined;
 
   private cipher(name: string): CipherAlgorithm {
     const cipher = findCipher(this.input.provider, name);
@@ -125,6 +143,7 @@ export class KexRound {
    */
   private finish(result: KexResult, sessionId: Uint8Array | undefined): KexOutcome {
     const algorithm = this.negotiated.hostKey;
+    if (this.hostSigner) return this.outcome(result, sessionId, this.hostSigner.publicKey);
     let hostKey: PublicKey;
     try {
       hostKey = parsePublicKeyBlob(result.hostKeyBlob);
@@ -144,6 +163,10 @@ export class KexRound {
         code: 'ERR_HOST_KEY_SIGNATURE',
       });
     }
+    return this.outcome(result, sessionId, hostKey);
+  }
+
+  private outcome(result: KexResult, sessionId: Uint8Array | undefined, hostKey: PublicKey): KexOutcome {
     const id = sessionId ?? result.exchangeHash; // RFC 4253 §7.2: the first H, for the connection's life
     const keys = deriveSessionKeys(this.method.hash, result.sharedSecret, result.exchangeHash, id, {
       cipher: this.ciphers,
@@ -159,4 +182,10 @@ export class KexRound {
       sharedSecret: result.sharedSecret,
     };
   }
+}
+
+/** `ssh-ed25519-cert-v01@openssh.com` → `ssh-ed25519`; RSA certificate names keep their SHA-2 hash. */
+function plainAlgorithm(algorithm: string): string {
+  const m = /^(.+)-cert-v01@openssh\.com$/.exec(algorithm);
+  return m ? m[1]! : algorithm;
 }

@@ -3,7 +3,7 @@
 // identification exchange, routes the key exchanges to the Handshake (handshake.ts), and handles
 // the service request, EXT_INFO, global requests, keepalive and the transport-generic messages.
 // No sockets, timers or clocks inside: the driver calls tick() and injects time.
-import type { PublicKey } from '@sshts/keys';
+import type { PublicKey, Signer } from '@sshts/keys';
 import {
   ConnectionLostError,
   DisconnectError,
@@ -31,9 +31,12 @@ import {
   decodeDisconnect,
   decodeExtInfo,
   decodeServiceAccept,
+  decodeServiceRequest,
   decodeUnimplemented,
   encodeDisconnect,
+  encodeExtInfo,
   encodeIgnore,
+  encodeServiceAccept,
   encodeServiceRequest,
   encodeUnimplemented,
 } from './transport-messages.js';
@@ -52,6 +55,18 @@ export interface TransportConnectionOptions {
    * hash has verified. Without it every host key is rejected (secure by default).
    */
   verifyHostKey?: (key: PublicKey, algorithm: string) => boolean | Promise<boolean>;
+  /**
+   * Server: the host keys (private keys or signers, certificates included). Only host-key
+   * algorithms one of them can sign with are offered, in `algorithms.hostKey` order.
+   */
+  hostKeys?: readonly Signer[];
+  /**
+   * Server: a client's SERVICE_REQUEST (RFC 4253 §10). True accepts it; false (or no handler)
+   * disconnects with SERVICE_NOT_AVAILABLE, as OpenSSH does for anything but ssh-userauth.
+   */
+  onServiceRequest?: (name: string) => boolean;
+  /** Server: `server-sig-algs` for EXT_INFO (RFC 8308 §3.1); other extensions may join it. */
+  serverSigAlgs?: readonly string[];
   rekeyLimits?: RekeyLimits;
   /** Probe a silent peer (after authentication) and declare it dead after `countMax` probes. */
   keepalive?: KeepaliveOptions;
@@ -125,14 +140,22 @@ export class TransportConnection {
     this.localIdentification = formatIdentification(options.softwareVersion ?? 'sshts_0.1');
     this.keepalive = options.keepalive ? new KeepaliveMonitor(options.keepalive) : undefined;
     const connection = this;
+    const preferences = {
+      ...defaultAlgorithmPreferences(options.provider, options.kexMethods),
+      ...options.algorithms,
+    };
+    if (options.role === 'server') {
+      preferences.hostKey = serverHostKeyAlgorithms(
+        preferences.hostKey,
+        options.hostKeys,
+        options.algorithms?.hostKey !== undefined,
+      );
+    }
     this.handshakeState = new Handshake({
       role: options.role,
       provider: options.provider,
       kexMethods: options.kexMethods,
-      preferences: {
-        ...defaultAlgorithmPreferences(options.provider, options.kexMethods),
-        ...options.algorithms,
-      },
+      preferences,
       localIdentification: this.localIdentification,
       get remoteIdentification() {
         return connection.remoteIdentification;
@@ -140,6 +163,11 @@ export class TransportConnection {
       encoder: this.encoder,
       decoder: this.decoder,
       verifyHostKey: options.verifyHostKey,
+      hostKeyFor: (algorithm) => hostKeyFor(options.hostKeys, algorithm),
+      serverExtInfo: () =>
+        options.serverSigAlgs?.length
+          ? encodeExtInfo(new Map([['server-sig-algs', options.serverSigAlgs.join(',')]]))
+          : undefined,
       randomBytes: this.randomBytes,
       sendPacket: (payload) => this.sendPacket(payload),
       releaseHeld: () => this.releaseHeld(),
@@ -455,6 +483,8 @@ export class TransportConnection {
     }
     if (type === MessageType.SERVICE_ACCEPT && this.options.role === 'client')
       return this.onServiceAccept(payload);
+    if (type === MessageType.SERVICE_REQUEST && this.options.role === 'server')
+      return this.onServiceRequest(payload);
     if (type >= MessageType.USERAUTH_REQUEST && this.onMessage(payload)) return;
     this.sendPacket(encodeUnimplemented(seq));
   }
@@ -474,6 +504,17 @@ export class TransportConnection {
       this.extensions.set(name, value);
       if (name === 'server-sig-algs') this.serverSigAlgs = new TextDecoder().decode(value).split(',');
     }
+  }
+
+  private onServiceRequest(payload: Uint8Array): void {
+    const name = decodeServiceRequest(payload);
+    if (this.options.onServiceRequest?.(name)) {
+      this.sendPacket(encodeServiceAccept(name));
+      return;
+    }
+    throw new ProtocolError(`service ${name} is not available`, {
+      reason: DisconnectReason.SERVICE_NOT_AVAILABLE,
+    });
   }
 
   private onServiceAccept(payload: Uint8Array): void {
@@ -569,4 +610,24 @@ export class TransportConnection {
   private log(event: TransportLogEvent): void {
     this.options.logger?.(event);
   }
+}
+
+/**
+ * The host-key algorithms a server offers: those of `preferred` one of its keys signs with; by
+ * default its certificates' algorithms first (as OpenSSH lists them, sshd.c list_hostkey_types).
+ */
+function serverHostKeyAlgorithms(
+  preferred: readonly string[],
+  keys: readonly Signer[] | undefined,
+  explicit: boolean,
+): string[] {
+  const certificates = explicit
+    ? []
+    : (keys ?? []).flatMap((k) => (k.publicKey.certificate ? k.publicKey.signatureAlgorithms : []));
+  return [...new Set([...certificates, ...preferred])].filter((a) => hostKeyFor(keys, a) !== undefined);
+}
+
+/** The first key that signs with `algorithm` (a certificate's name matches only its certificate). */
+function hostKeyFor(keys: readonly Signer[] | undefined, algorithm: string): Signer | undefined {
+  return keys?.find((k) => k.publicKey.signatureAlgorithms.includes(algorithm));
 }

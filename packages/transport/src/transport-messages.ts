@@ -22,6 +22,15 @@ export function encodeServiceRequest(name: string): Uint8Array {
   return new SSHWriter().byte(MessageType.SERVICE_REQUEST).string(name).finish().slice();
 }
 
+/** SERVICE_REQUEST (RFC 4253 §10), as the server reads it. */
+export function decodeServiceRequest(payload: Uint8Array): string {
+  return new SSHReader(payload, 1).utf8('SERVICE_REQUEST.service-name', 256);
+}
+
+export function encodeServiceAccept(name: string): Uint8Array {
+  return new SSHWriter().byte(MessageType.SERVICE_ACCEPT).string(name).finish().slice();
+}
+
 export function decodeServiceAccept(payload: Uint8Array): string {
   return new SSHReader(payload, 1).utf8('SERVICE_ACCEPT.service-name', 256);
 }
@@ -43,4 +52,11 @@ export function decodeExtInfo(payload: Uint8Array): Map<string, Uint8Array> {
     extensions.set(name, r.string('EXT_INFO.extension-value', 65536).slice());
   }
   return extensions;
+}
+
+/** EXT_INFO (RFC 8308 §2.3): `uint32 nr-extensions`, then name/value string pairs. */
+export function encodeExtInfo(extensions: ReadonlyMap<string, Uint8Array | string>): Uint8Array {
+  const w = new SSHWriter().byte(MessageType.EXT_INFO).uint32(extensions.size);
+  for (const [name, value] of extensions) w.string(name).string(value);
+  return w.finish().slice();
 }
