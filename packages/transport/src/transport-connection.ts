@@ -164,9 +164,16 @@ export class TransportConnection {
       decoder: this.decoder,
       verifyHostKey: options.verifyHostKey,
       hostKeyFor: (algorithm) => hostKeyFor(options.hostKeys, algorithm),
+      // server-sig-algs (RFC 8308 §3.1), and publickey-hostbound@openssh.com "0" (OpenSSH
+      // PROTOCOL §1.9): the auth layer accepts host-bound publickey requests for our host key.
       serverExtInfo: () =>
         options.serverSigAlgs?.length
-          ? encodeExtInfo(new Map([['server-sig-algs', options.serverSigAlgs.join(',')]]))
+          ? encodeExtInfo(
+              new Map([
+                ['server-sig-algs', options.serverSigAlgs.join(',')],
+                ['publickey-hostbound@openssh.com', '0'],
+              ]),
+            )
           : undefined,
       randomBytes: this.randomBytes,
       sendPacket: (payload) => this.sendPacket(payload),
