@@ -30,6 +30,7 @@ export { type OpenMode, openFlags } from './open-flags.js';
 export { PacketReader } from './packet-reader.js';
 export { pipeFromByteChannel, pipeFromChannel, type SftpPipe } from './pipe.js';
 export { type DirEntry, MAX_HANDLE_LENGTH } from './replies.js';
+export * from './server/index.js';
 export { type SessionOptions, type SftpReply, SftpSession } from './session.js';
 export {
   type DirectoryTransferOptions,

@@ -17,7 +17,8 @@ describe('browser safety', () => {
       expect(text, f).not.toMatch(/from\s+['"]node:|import\(\s*['"]node:|\brequire\(\s*['"]/);
       expect(text, f).not.toMatch(/\bBuffer\b|\bprocess\./);
       for (const [, spec] of text.matchAll(/from\s+['"]([^'"]+)['"]/g)) {
-        expect(spec, f).toMatch(/^(\.\/.*\.js|@sshts\/(wire|channel))$/);
+        // Relative imports stay in browser-safe src: up from a subfolder (server/), never into node/.
+        expect(spec, f).toMatch(/^(\.\/|\.\.\/(?!node\/)).*\.js$|^@sshts\/(wire|channel)$/);
       }
     }
   });

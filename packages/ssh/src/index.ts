@@ -87,6 +87,10 @@ export {
   WarningPolicy,
 } from './policies.js';
 export type { ProxyJump } from './proxy-jump.js';
+export { SSHServer } from './server/server.js';
+export type { ServerForwardingPolicy } from './server/server-forwarding.js';
+export type { AskFn, ServerAuthOptions, ServerLimits, SSHServerOptions } from './server/server-options.js';
+export type { PtyInfo, ServerSession } from './server/server-session.js';
 export type {
   ExecOptions,
   ExecResult,

@@ -8,3 +8,4 @@ export { nodeLocalFiles } from './local-files.js';
 export class SFTPClient extends BaseSFTPClient {
   static override localFiles = nodeLocalFiles;
 }
+export { NodeFileSystem, type NodeFileSystemOptions } from './node-filesystem.js';

@@ -1,9 +1,11 @@
 // sshts for Node.js (the "node" export condition): everything from the browser-safe entry, with a
 // Transport that can dial TCP and uses node:crypto for `crypto: 'auto'`, and an SSHClient that reads
 // ~/.ssh, dials TCP and talks to $SSH_AUTH_SOCK.
-import { SFTPClient as NodeSFTPClient } from '@sshts/sftp/node';
+import type { SFTPFileSystem } from '@sshts/sftp';
+import { NodeFileSystem, SFTPClient as NodeSFTPClient } from '@sshts/sftp/node';
 import { connectTcp, nodeProvider } from '@sshts/transport/node';
 import { SSHClient as BaseSSHClient } from '../client.js';
+import { SSHServer as BaseSSHServer } from '../server/server.js';
 import { Transport as BaseTransport, type TransportOptions } from '../transport.js';
 import { nodePlatform } from './platform.js';
 
@@ -16,6 +18,7 @@ export {
   loadSSHConfig,
   localSSHConfigContext,
 } from './ssh-config-files.js';
+export { type SystemShellOptions, systemShell } from './system-shell.js';
 
 export class Transport extends BaseTransport {
   static override defaultProvider = nodeProvider;
@@ -37,5 +40,16 @@ export class SSHClient extends BaseSSHClient {
 
   protected override sftpClass(): typeof NodeSFTPClient {
     return NodeSFTPClient;
+  }
+}
+
+/** SSHServer with TCP listen(), node:crypto for `crypto: 'auto'`, and `sftp: { root }` on the local disk. */
+export class SSHServer extends BaseSSHServer {
+  static override platform = nodePlatform;
+  static override defaultProvider = nodeProvider;
+  static override nodeProvider = nodeProvider;
+
+  protected override rootFileSystem(root: string): SFTPFileSystem {
+    return new NodeFileSystem(root);
   }
 }

@@ -1,0 +1,60 @@
+// SSHServer's options (API.md), and turning the host keys given in any accepted form into signers.
+import type { KeyboardInteractiveChallenge } from '@sshts/auth';
+import { type PrivateKey, type PublicKey, parsePrivateKey, type Signer } from '@sshts/keys';
+import type { SFTPFileSystem } from '@sshts/sftp';
+import type { CryptoProvider, TransportLogEvent } from '@sshts/transport';
+import { SSHError } from '@sshts/wire';
+import type { AlgorithmOverrides } from '../transport.js';
+import type { ServerForwardingPolicy } from './server-forwarding.js';
+import type { ServerSession } from './server-session.js';
+
+/** Asks the client one round of keyboard-interactive prompts (RFC 4256 §3.2); resolves with its answers. */
+export type AskFn = (challenge: {
+  name?: string;
+  instructions?: string;
+  prompts: KeyboardInteractiveChallenge['prompts'];
+}) => Promise<string[]>;
+
+export interface ServerAuthOptions {
+  password?(user: string, password: string): boolean | Promise<boolean>;
+  publicKey?(user: string, key: PublicKey): boolean | Promise<boolean>;
+  keyboardInteractive?(user: string, ask: AskFn): boolean | Promise<boolean>;
+}
+
+export interface ServerLimits {
+  /** Connections served at once; more are closed at once (default 1024). */
+  maxConnections?: number;
+  /** Milliseconds to authenticate (OpenSSH LoginGraceTime, default 120 000). */
+  authTimeout?: number;
+  /** Failed attempts before the connection is dropped (OpenSSH MaxAuthTries, default 6). */
+  maxAuthTries?: number;
+  /** Milliseconds without any traffic before an authenticated connection is closed (default: none). */
+  idleTimeout?: number;
+}
+
+export interface SSHServerOptions {
+  /** Host keys: PEM / openssh-key-v1 / PPK text or bytes, or parsed keys and signers (certificates too). */
+  hostKeys: (string | Uint8Array | PrivateKey | Signer)[];
+  /** USERAUTH_BANNER text sent before authentication (RFC 4252 §5.4). */
+  banner?: string;
+  auth: ServerAuthOptions;
+  exec?(command: string, session: ServerSession): void | Promise<void>;
+  shell?(session: ServerSession): void | Promise<void>;
+  /** SFTP: a directory (Node: confined under it), your own filesystem, or false / absent: off. */
+  sftp?: false | { root: string } | SFTPFileSystem;
+  forwarding?: ServerForwardingPolicy;
+  algorithms?: AlgorithmOverrides;
+  limits?: ServerLimits;
+  /** 'auto' (node:crypto in Node), 'noble', 'node', or a provider. */
+  crypto?: 'auto' | 'noble' | 'node' | CryptoProvider;
+  /** Protocol trace per connection; never key material. */
+  logger?: (event: TransportLogEvent & { connection: number }) => void;
+}
+
+/** The host keys as signers; a key file that needs a passphrase is an error here. */
+export function hostKeySigners(keys: SSHServerOptions['hostKeys']): Signer[] {
+  if (keys.length === 0) throw new SSHError('ERR_NO_HOST_KEY', 'an SSH server needs at least one host key');
+  return keys.map((key) =>
+    typeof key === 'string' || key instanceof Uint8Array ? parsePrivateKey(key) : (key as Signer),
+  );
+}
