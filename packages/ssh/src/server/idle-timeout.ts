@@ -7,7 +7,11 @@ import type { ByteStream } from '@sshts/transport';
  * `stream` with its readable passed through a watch that restarts a timer on every chunk; when the
  * timer fires, `onIdle` runs. Returns the wrapped stream and a function that stops the timer.
  */
-export function watchIdle(stream: ByteStream, ms: number, onIdle: () => void): { stream: ByteStream; stop(): void } {
+export function watchIdle(
+  stream: ByteStream,
+  ms: number,
+  onIdle: () => void,
+): { stream: ByteStream; stop(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = () => {
     clearTimeout(timer);
