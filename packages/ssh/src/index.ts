@@ -6,10 +6,13 @@ export {
   AgentError,
   AgentKey,
   type AuthResult,
+  authorizedKeysHandler,
   ClientAuth,
   type KeyboardInteractiveChallenge,
   type KeyboardInteractiveHandler,
   PasswordChangeRequiredError,
+  type PublicKeyVerdict,
+  type ServerAuthContext,
 } from '@sshts/auth';
 export {
   type ByteChannel,

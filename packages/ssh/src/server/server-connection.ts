@@ -94,7 +94,7 @@ export class ServerConnection {
     const { auth, limits, banner, clientAddress } = this.setup;
     return {
       ...(auth.password ? { password: (user, password) => auth.password!(user, password) } : {}),
-      ...(auth.publicKey ? { publicKey: (user, key) => auth.publicKey!(user, key) } : {}),
+      ...(auth.publicKey ? { publicKey: (user, key, context) => auth.publicKey!(user, key, context) } : {}),
       ...(auth.keyboardInteractive
         ? {
             keyboardInteractive: (user, ask) =>

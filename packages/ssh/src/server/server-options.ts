@@ -1,5 +1,5 @@
 // SSHServer's options (API.md), and turning the host keys given in any accepted form into signers.
-import type { KeyboardInteractiveChallenge } from '@sshts/auth';
+import type { KeyboardInteractiveChallenge, PublicKeyVerdict, ServerAuthContext } from '@sshts/auth';
 import { type PrivateKey, type PublicKey, parsePrivateKey, type Signer } from '@sshts/keys';
 import type { SFTPFileSystem } from '@sshts/sftp';
 import type { CryptoProvider, TransportLogEvent } from '@sshts/transport';
@@ -17,7 +17,15 @@ export type AskFn = (challenge: {
 
 export interface ServerAuthOptions {
   password?(user: string, password: string): boolean | Promise<boolean>;
-  publicKey?(user: string, key: PublicKey): boolean | Promise<boolean>;
+  /**
+   * true / false, or an acceptance carrying the authorized_keys options the session enforces
+   * (no-pty, command=, no-port-forwarding…): authorizedKeysHandler(text) makes one from a file.
+   */
+  publicKey?(
+    user: string,
+    key: PublicKey,
+    context: ServerAuthContext,
+  ): PublicKeyVerdict | Promise<PublicKeyVerdict>;
   keyboardInteractive?(user: string, ask: AskFn): boolean | Promise<boolean>;
 }
 
