@@ -49,8 +49,10 @@ export async function listen(
           ? { host: bound.address, port: bound.port }
           : address,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // net.Server.close() waits for every accepted socket to end: destroy them, then wait.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
+      await closed;
       if ('path' in address) await unlink(address.path).catch(() => {});
     },
   };

@@ -21,6 +21,7 @@ import {
 import { DisconnectReason } from '@sshts/wire';
 import type { ClientPlatform } from '../platform.js';
 import type { AlgorithmOverrides } from '../transport.js';
+import { watchIdle } from './idle-timeout.js';
 import { ServerForwarding, type ServerForwardingPolicy } from './server-forwarding.js';
 import type { ServerAuthOptions, ServerLimits } from './server-options.js';
 import { type ServerSession, SessionChannel } from './server-session.js';
@@ -50,6 +51,8 @@ export class ServerConnection {
   /** Resolves when the connection has closed, for whatever reason. */
   readonly closed: Promise<CloseInfo>;
   private forwarding: ServerForwarding | undefined;
+  /** Resolves once the stream is closed both ways (the DISCONNECT written). */
+  private readonly driven: Promise<void>;
 
   constructor(
     stream: ByteStream,
@@ -79,15 +82,26 @@ export class ServerConnection {
       (result) => this.onAuthenticated(result),
       () => {},
     );
-    driveOverStream(this.transport, stream);
+    if (setup.limits.idleTimeout !== undefined && setup.limits.idleTimeout > 0) {
+      const watched = watchIdle(stream, setup.limits.idleTimeout, () =>
+        this.transport.disconnect(DisconnectReason.BY_APPLICATION, 'idle timeout'),
+      );
+      stream = watched.stream;
+      void this.closed.then(watched.stop);
+    }
+    this.driven = driveOverStream(this.transport, stream).finished;
     void this.transport.handshake().catch(() => {});
     void this.closed.then(() => this.forwarding?.close());
   }
 
-  /** Disconnects (BY_APPLICATION) and waits for the close. */
+  /** Disconnects (BY_APPLICATION) and waits until the DISCONNECT is written and the stream closed. */
   async close(description = 'server shutting down'): Promise<void> {
     this.transport.disconnect(DisconnectReason.BY_APPLICATION, description);
     await this.closed;
+    // Bounded: a peer that stopped reading must not hold the server's close() forever.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.driven, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
+    clearTimeout(timer);
   }
 
   private authOptions(): AuthOptions {

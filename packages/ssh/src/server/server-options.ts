@@ -36,7 +36,7 @@ export interface ServerLimits {
   authTimeout?: number;
   /** Failed attempts before the connection is dropped (OpenSSH MaxAuthTries, default 6). */
   maxAuthTries?: number;
-  /** Milliseconds without any traffic before an authenticated connection is closed (default: none). */
+  /** Milliseconds without traffic either way before a connection is closed (default: none). */
   idleTimeout?: number;
 }
 

@@ -97,11 +97,13 @@ export class SSHServer {
 
   /** Stops listening, disconnects every connection (BY_APPLICATION) and waits for them to close. */
   async close(): Promise<void> {
+    // From here accept() drops new connections; the DISCONNECTs go out before the listener closes
+    // (closing it destroys the sockets it accepted).
     this.closing = true;
     const listener = this.listener;
     this.listener = undefined;
-    await listener?.close();
     await Promise.all([...this.connections].map((c) => c.close().catch(() => {})));
+    await listener?.close();
   }
 
   async [asyncDispose](): Promise<void> {
