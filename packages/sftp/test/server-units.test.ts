@@ -1,8 +1,22 @@
 // The server's small parts on their own: path resolution (paths.ts), the `ls -l` longname
 // (longname.ts), the errno → status mapping (status.ts) and the request scheduler (scheduler.ts).
+
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MalformedMessageError } from '@sshts/wire';
 import { describe, expect, it } from 'vitest';
-import { FsError, formatLongname, resolveSync, type SyncTree, statusForError } from '../src/index.js';
+import {
+  FsError,
+  formatLongname,
+  MemoryFileSystem,
+  resolveSync,
+  type SFTPFileSystem,
+  type SyncTree,
+  statusForError,
+} from '../src/index.js';
+import { NodeFileSystem } from '../src/node/index.js';
 import { RequestScheduler } from '../src/server/scheduler.js';
 
 type N = { name: string; dir?: Record<string, N>; link?: string };
@@ -65,6 +79,66 @@ describe('resolveSync (path_resolution(7), chroot rules)', () => {
     expect(code('/loop')).toBe('ELOOP');
     expect(code('/dangling')).toBe('ENOENT');
     expect(resolveSync(t, '/dangling', { follow: false }).path).toBe('/dangling');
+  });
+
+  it('a trailing "/" (or "/.") makes the last component resolve as a directory (Linux lstat("link/"))', () => {
+    const code = (p: string, follow: boolean) => {
+      try {
+        return resolveSync(t, p, { follow }).path;
+      } catch (e) {
+        return (e as FsError).code;
+      }
+    };
+    // Found by OpenSSH's `sftp` over our server: `ls link/` lstats "link/" and lists the
+    // directory only when that stats the directory, as it does on Linux.
+    expect(code('/abs/', true)).toBe('/a/b');
+    expect(code('/abs/.', true)).toBe('/a/b');
+    expect(code('/a/b/', false)).toBe('/a/b');
+    // Not following (unlink, rmdir, rename of "link/"): ENOTDIR as Linux, never the link or its target.
+    expect(code('/abs/', false)).toBe('ENOTDIR');
+    // A file, or a link to one, is not a directory; "..." is a name, not dots.
+    expect(code('/a/f/', true)).toBe('ENOTDIR');
+    expect(code('/a/f/.', false)).toBe('ENOTDIR');
+    expect(code('/rel/', true)).toBe('ENOTDIR');
+    expect(code('/a/f', true)).toBe('/a/f');
+    expect(code('/...', true)).toBe('ENOENT');
+    expect(code('/', false)).toBe('/');
+  });
+});
+
+describe('MemoryFileSystem and NodeFileSystem: "link/" as Linux treats it', () => {
+  it('lstat and lsetstat follow it, remove / rmdir / rename / readlink refuse it, a file with "/" is ENOTDIR', async () => {
+    const memory = new MemoryFileSystem();
+    memory.mkdirp('/d/sub');
+    memory.writeFile('/f', 'f');
+    await memory.symlink('d', '/l');
+    const disk = await mkdtemp(join(tmpdir(), 'sshts-slash-'));
+    mkdirSync(join(disk, 'd/sub'), { recursive: true });
+    writeFileSync(join(disk, 'f'), 'f');
+    symlinkSync('d', join(disk, 'l'));
+    try {
+      for (const fs of [memory, new NodeFileSystem(disk)] as SFTPFileSystem[]) {
+        const name = fs.constructor.name;
+        expect((await fs.lstat('/l/')).mode & 0o170000, name).toBe(0o040000);
+        expect((await fs.lstat('/l')).mode & 0o170000, name).toBe(0o120000);
+        await fs.lsetstat('/l/', { atime: 1000, mtime: 2000 });
+        expect((await fs.stat('/d')).mtime, name).toBe(2000);
+        for (const [what, op] of [
+          ['lstat f/', () => fs.lstat('/f/')],
+          ['stat f/', () => fs.stat('/f/')],
+          ['remove l/', () => fs.remove('/l/')],
+          ['rmdir l/', () => fs.rmdir('/l/')],
+          ['rename l/', () => fs.rename('/l/', '/m', true)],
+          ['readlink l/', () => fs.readlink('/l/')],
+        ] as const) {
+          await expect(op(), `${name} ${what}`).rejects.toMatchObject({ code: 'ENOTDIR' });
+        }
+        expect((await fs.lstat('/l')).mode & 0o170000, `${name}: the link is still there`).toBe(0o120000);
+        expect((await fs.lstat('/d/sub')).mode & 0o170000, name).toBe(0o040000);
+      }
+    } finally {
+      await rm(disk, { recursive: true, force: true });
+    }
   });
 });
 

@@ -18,6 +18,7 @@ import { lstat, readlink, realpath } from 'node:fs/promises';
 import { FsError } from '../server/filesystem.js';
 import {
   type AsyncTree,
+  endsAsDirectory,
   joinComponents,
   type ResolveOptions,
   resolveAsync,
@@ -72,7 +73,9 @@ export class ConfinedRoot {
   async locate(path: string, options: ResolveOptions): Promise<Located> {
     const base = await this.base();
     const parts = splitPath(path);
-    if (!parts.includes('..')) {
+    // A trailing "/" needs the last component's type checked (paths.ts endsAsDirectory): the
+    // walk does it, the textual fast path does not.
+    if (!parts.includes('..') && !endsAsDirectory(path)) {
       const fast = await this.fastPath(base, parts, options);
       if (fast) return fast;
     }

@@ -33,6 +33,7 @@ import {
   type SFTPOpenFile,
   type SFTPStats,
 } from '../server/filesystem.js';
+import { endsAsDirectory } from '../server/paths.js';
 import { AccountNames } from './account-names.js';
 import { ConfinedRoot } from './confined-root.js';
 
@@ -141,7 +142,9 @@ export class NodeFileSystem implements SFTPFileSystem {
   }
 
   async lstat(path: string): Promise<SFTPStats> {
-    return toStats(await lstat((await this.confined.locate(path, { follow: false })).real));
+    // lstat("link/") follows the link, as the kernel does (paths.ts endsAsDirectory).
+    const follow = endsAsDirectory(path);
+    return toStats(await lstat((await this.confined.locate(path, { follow })).real));
   }
 
   async setstat(path: string, changes: SFTPAttrChanges): Promise<void> {
@@ -149,7 +152,8 @@ export class NodeFileSystem implements SFTPFileSystem {
   }
 
   async lsetstat(path: string, changes: SFTPAttrChanges): Promise<void> {
-    await this.apply((await this.confined.locate(path, { follow: false })).real, changes, false);
+    const follow = endsAsDirectory(path);
+    await this.apply((await this.confined.locate(path, { follow })).real, changes, follow);
   }
 
   async mkdir(path: string, mode: number): Promise<void> {

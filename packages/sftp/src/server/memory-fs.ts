@@ -28,7 +28,7 @@ import {
   Store,
   statsOf,
 } from './memory-nodes.js';
-import { type Resolved, type ResolveOptions, resolveSync, type SyncTree } from './paths.js';
+import { endsAsDirectory, type Resolved, type ResolveOptions, resolveSync, type SyncTree } from './paths.js';
 
 export interface MemoryFileSystemOptions {
   /** Owner and group of what clients create (default 0, 0). */
@@ -138,7 +138,8 @@ export class MemoryFileSystem implements SFTPFileSystem {
   }
 
   async lstat(path: string): Promise<SFTPStats> {
-    return statsOf(this.resolve(path, { follow: false }).node!);
+    // lstat("link/") follows the link, as the kernel does (paths.ts endsAsDirectory).
+    return statsOf(this.resolve(path, { follow: endsAsDirectory(path) }).node!);
   }
 
   async setstat(path: string, changes: SFTPAttrChanges): Promise<void> {
@@ -146,7 +147,7 @@ export class MemoryFileSystem implements SFTPFileSystem {
   }
 
   async lsetstat(path: string, changes: SFTPAttrChanges): Promise<void> {
-    this.store.apply(this.resolve(path, { follow: false }).node!, changes);
+    this.store.apply(this.resolve(path, { follow: endsAsDirectory(path) }).node!, changes);
   }
 
   // --- names ---

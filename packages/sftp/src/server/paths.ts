@@ -46,6 +46,20 @@ export function absolutePath(base: string, path: string): string {
   return base.endsWith('/') ? base + path : `${base}/${path}`;
 }
 
+/**
+ * True when a name in `path` is followed only by "/" or "/." (as "a/", "a/." or "a//"):
+ * path_resolution(7) — "if a pathname ends in a '/', that forces resolution of the preceding
+ * component as in Step 2: it has to exist and resolve to a directory". A final link is then
+ * followed by lookups (Linux lstat("link/") stats the directory, as sftp's `ls link/` relies on),
+ * and a non-directory is ENOTDIR.
+ */
+export function endsAsDirectory(path: string): boolean {
+  const parts = path.split('/');
+  let last = parts.length - 1;
+  while (last >= 0 && (parts[last] === '' || parts[last] === '.')) last--;
+  return last >= 0 && last < parts.length - 1;
+}
+
 /** "/" and components joined. */
 export function joinComponents(components: readonly string[]): string {
   return `/${components.join('/')}`;
@@ -61,6 +75,7 @@ function* walk<N>(
   const names: string[] = [];
   const nodes: N[] = [root];
   const todo = splitPath(path).reverse();
+  const directory = endsAsDirectory(path);
   let links = 0;
   while (todo.length > 0) {
     const name = todo.pop()!;
@@ -82,6 +97,11 @@ function* walk<N>(
       throw new FsError('ENOENT', `no such file: ${joinComponents([...names, name])}`);
     }
     const k = kind(node);
+    // "link/" without following (unlink, rmdir, rename, readlink): Linux refuses it (ENOTDIR,
+    // readlink EINVAL) rather than acting on the link or on its target; lstat passes follow.
+    if (last && directory && (k === 'other' || (k === 'symlink' && !options.follow))) {
+      throw new FsError('ENOTDIR', `not a directory: ${joinComponents([...names, name])}`);
+    }
     if (k === 'symlink' && (!last || options.follow)) {
       if (++links > MAX_SYMLINKS) throw new FsError('ELOOP', `too many symbolic links in ${path}`);
       const target = (yield { target: node }) as string;
