@@ -59,11 +59,19 @@ export function systemShell(options: SystemShellOptions = {}) {
       });
     }
     session.onSignal = (name) => {
-      try {
-        child.kill(`SIG${name}` as NodeJS.Signals);
-      } catch {
-        // An unknown name, or the child is gone: nothing to do (sshd ignores these too).
-      }
+      const signal = `SIG${name}` as NodeJS.Signals;
+      // With a pty the child is script(1), which does not pass signals on (a TERM made script end
+      // with status 0 after 2 s, a USR1 or HUP never reached the program: found by AsyncSSH's
+      // send_signal); signal the program inside it, as sshd signals the session's own child
+      // (session.c session_signal_req). script(1) itself only if the program is not found.
+      void (session.pty ? programOf(child.pid) : Promise.resolve(undefined)).then((program) => {
+        try {
+          if (program) process.kill(program.pid, signal);
+          else child.kill(signal);
+        } catch {
+          // An unknown name, or the child is gone: nothing to do (sshd ignores these too).
+        }
+      });
     };
     return supervise(session, child);
   };
@@ -111,21 +119,21 @@ async function forward(stream: Readable, write: (data: Uint8Array) => Promise<vo
 
 /** The window-change: `stty` on the tty the program inside script(1) holds as its stdin. */
 async function resize(child: ChildProcess, cols: number, rows: number): Promise<void> {
-  const tty = await programTty(child.pid);
+  const tty = (await programOf(child.pid))?.tty;
   if (!tty) return;
   await new Promise<void>((resolve) =>
     execFile('stty', ['-F', tty, 'cols', String(cols), 'rows', String(rows)], () => resolve()),
   );
 }
 
-/** The pts device of script(1)'s child: /proc/PID/task/PID/children, then its fd 0. */
-async function programTty(pid: number | undefined): Promise<string | undefined> {
+/** script(1)'s child and its pts device: /proc/PID/task/PID/children, then its fd 0. */
+async function programOf(pid: number | undefined): Promise<{ pid: number; tty: string } | undefined> {
   if (pid === undefined) return undefined;
   try {
     const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/);
     for (const c of children) {
       const target = await readlink(`/proc/${c}/fd/0`).catch(() => '');
-      if (target.startsWith('/dev/pts/')) return target;
+      if (target.startsWith('/dev/pts/')) return { pid: Number(c), tty: target };
     }
   } catch {
     // Not Linux, or the process is gone.
