@@ -6,6 +6,7 @@ import { getCommand } from './get.js';
 import { keygenCommand } from './keygen.js';
 import { keyscanCommand } from './keyscan.js';
 import { lsCommand } from './ls.js';
+import { proxyCommand } from './proxy.js';
 import { putCommand } from './put.js';
 import { serveCommand } from './serve.js';
 import { shellCommand } from './shell.js';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   keyscanCommand,
   keygenCommand,
   serveCommand,
+  proxyCommand,
   demoCommand,
 ];
 
