@@ -2,7 +2,7 @@
 // "A Future-Adaptable Password Scheme", USENIX 1999), as OpenBSD's blowfish.c provides them to
 // bcrypt_pbkdf: Blowfish_initstate, Blowfish_expandstate, Blowfish_expand0state, blf_enc. Only the
 // encryption direction is needed. @noble has no Blowfish (protocol-checklist §13), so this is ours.
-import { BLOWFISH_P, BLOWFISH_S } from './blowfish-constants.js';
+import { blowfishConstants } from './blowfish-constants.js';
 
 /** Blowfish's 16 rounds; the P-array has 16 + 2 entries. */
 const ROUNDS = 16;
@@ -16,7 +16,8 @@ export interface BlowfishState {
 
 /** Blowfish_initstate: the π-derived initial P-array and S-boxes. */
 export function blowfishInitState(): BlowfishState {
-  return { p: Int32Array.from(BLOWFISH_P), s: Int32Array.from(BLOWFISH_S) };
+  const { p, s } = blowfishConstants();
+  return { p: new Int32Array(p), s: new Int32Array(s) };
 }
 
 /**

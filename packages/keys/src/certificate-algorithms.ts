@@ -6,7 +6,7 @@
 const CERT_SUFFIX = '-cert-v01@openssh.com';
 
 /** Certificate signature algorithm → the plain signature algorithm its certified key signs with. */
-const PLAIN_OF_CERTIFICATE: ReadonlyMap<string, string> = new Map([
+const PLAIN_OF_CERTIFICATE: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([
   ['ssh-ed25519-cert-v01@openssh.com', 'ssh-ed25519'],
   ['ecdsa-sha2-nistp256-cert-v01@openssh.com', 'ecdsa-sha2-nistp256'],
   ['ecdsa-sha2-nistp384-cert-v01@openssh.com', 'ecdsa-sha2-nistp384'],
@@ -16,9 +16,8 @@ const PLAIN_OF_CERTIFICATE: ReadonlyMap<string, string> = new Map([
   ['ssh-rsa-cert-v01@openssh.com', 'ssh-rsa'],
 ]);
 
-const CERTIFICATE_OF_PLAIN: ReadonlyMap<string, string> = new Map(
-  [...PLAIN_OF_CERTIFICATE].map(([cert, plain]) => [plain, cert]),
-);
+const CERTIFICATE_OF_PLAIN: ReadonlyMap<string, string> = /* @__PURE__ */ (() =>
+  new Map([...PLAIN_OF_CERTIFICATE].map(([cert, plain]) => [plain, cert])))();
 
 /** True for a certificate algorithm or certificate blob type name (`…-cert-v01@openssh.com`). */
 export function isCertificateAlgorithm(name: string): boolean {
@@ -41,4 +40,5 @@ export function certificateSignatureAlgorithm(algorithm: string): string | undef
 }
 
 /** Every certificate signature algorithm we know, in the order of publicKeyAlgorithms. */
-export const certificateAlgorithms: readonly string[] = Object.freeze([...PLAIN_OF_CERTIFICATE.keys()]);
+export const certificateAlgorithms: readonly string[] = /* @__PURE__ */ (() =>
+  Object.freeze([...PLAIN_OF_CERTIFICATE.keys()]))();

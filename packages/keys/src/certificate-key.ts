@@ -26,6 +26,7 @@ import type { FingerprintHash } from './fingerprint.js';
 import type { KeyType } from './key-type.js';
 import { decodePlainPublicKey, plainPublicKeyFromFields, readKeyTypeName } from './plain-public-key.js';
 import type { PublicKey } from './public-key.js';
+import { findKeyType } from './registry.js';
 
 const CERT_TYPES: ReadonlyMap<number, CertificateType> = new Map([
   [1, 'user'],
@@ -185,7 +186,7 @@ function readSignatureKey(caBlob: Uint8Array): PublicKey {
   if (isCertificateAlgorithm(name)) {
     throw new MalformedMessageError('certificate signature key', 'a certificate cannot be a CA key');
   }
-  return decodePlainPublicKey(caBlob, '');
+  return decodePlainPublicKey(caBlob, '', findKeyType);
 }
 
 /**

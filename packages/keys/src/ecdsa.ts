@@ -112,6 +112,18 @@ function equalsAscii(bytes: Uint8Array, text: string): boolean {
   return true;
 }
 
-export const ecdsaNistp256KeyType: KeyType = ecdsaKeyType({ curveId: 'nistp256', curve: p256, hash: sha256 });
-export const ecdsaNistp384KeyType: KeyType = ecdsaKeyType({ curveId: 'nistp384', curve: p384, hash: sha384 });
-export const ecdsaNistp521KeyType: KeyType = ecdsaKeyType({ curveId: 'nistp521', curve: p521, hash: sha512 });
+export const ecdsaNistp256KeyType: KeyType = /* @__PURE__ */ ecdsaKeyType({
+  curveId: 'nistp256',
+  curve: p256,
+  hash: sha256,
+});
+export const ecdsaNistp384KeyType: KeyType = /* @__PURE__ */ ecdsaKeyType({
+  curveId: 'nistp384',
+  curve: p384,
+  hash: sha384,
+});
+export const ecdsaNistp521KeyType: KeyType = /* @__PURE__ */ ecdsaKeyType({
+  curveId: 'nistp521',
+  curve: p521,
+  hash: sha512,
+});

@@ -36,7 +36,8 @@ export {
   certifiedSigner,
   signCertificate,
 } from './certificate-sign.js';
-export { ED25519_PUBLIC_KEY_LENGTH, ED25519_SIGNATURE_LENGTH } from './ed25519.js';
+export { ecdsaNistp256KeyType, ecdsaNistp384KeyType, ecdsaNistp521KeyType } from './ecdsa.js';
+export { ED25519_PUBLIC_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, ed25519KeyType } from './ed25519.js';
 export {
   KeyFormatError,
   PassphraseRequiredError,
@@ -83,6 +84,7 @@ export {
   writePemPrivateKey,
 } from './pem-private-key.js';
 export { DEFAULT_PBKDF2_ITERATIONS, MAX_PBKDF2_ITERATIONS } from './pkcs8-pbes2.js';
+export { decodePublicKeyBlob } from './plain-public-key.js';
 export { type PpkWriteOptions, parsePpk, writePpk } from './ppk.js';
 export {
   MAX_PPK_ARGON2_COST,
@@ -105,6 +107,7 @@ export {
   legacyPublicKeyAlgorithms,
   publicKeyAlgorithms,
 } from './registry.js';
+export { rsaKeyType } from './rsa.js';
 export { parseSignatureBlob, type SignatureBlob } from './signature-blob.js';
 export {
   type SshsigHash,

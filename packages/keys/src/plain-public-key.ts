@@ -6,9 +6,8 @@ import { bytesEqual } from './bytes-equal.js';
 import { UnsupportedKeyTypeError } from './errors.js';
 import { type FingerprintHash, fingerprintBlob } from './fingerprint.js';
 import type { KeyType, VerifyingKey } from './key-type.js';
-import { MAX_ALGORITHM_NAME_BYTES } from './limits.js';
+import { MAX_ALGORITHM_NAME_BYTES, MAX_PUBLIC_KEY_BLOB_BYTES } from './limits.js';
 import type { PublicKey } from './public-key.js';
-import { findKeyType } from './registry.js';
 import { parseSignatureBlob, type SignatureBlob } from './signature-blob.js';
 
 class SSHPublicKey implements PublicKey {
@@ -74,10 +73,16 @@ export function readKeyTypeName(reader: SSHReader): string {
 }
 
 /**
- * Decodes a plain key blob (no certificate types). Throws MalformedMessageError for a bad
- * encoding and UnsupportedKeyTypeError for a type we don't implement. The caller bounds the size.
+ * Decodes a plain key blob (no certificate types) whose type `findKeyType` knows. Throws
+ * MalformedMessageError for a bad encoding and UnsupportedKeyTypeError for a type it does not
+ * know. The caller bounds the size. The lookup is a parameter so that this module names no key
+ * type: a bundle that decodes only the types it passes leaves the others out.
  */
-export function decodePlainPublicKey(blob: Uint8Array, comment: string): PublicKey {
+export function decodePlainPublicKey(
+  blob: Uint8Array,
+  comment: string,
+  findKeyType: (name: string) => KeyType | undefined,
+): PublicKey {
   const reader = new SSHReader(blob);
   const name = readKeyTypeName(reader);
   const keyType = findKeyType(name);
@@ -99,4 +104,21 @@ export function plainPublicKeyFromFields(keyType: KeyType, fields: Uint8Array, k
   blob.set(name, 4);
   blob.set(fields, 4 + name.length);
   return new SSHPublicKey(keyType, blob, key, '');
+}
+
+/**
+ * parsePublicKeyBlob restricted to `keyTypes` (e.g. `[ed25519KeyType]`): decodes a plain key blob
+ * of one of those types; any other type, certificates included, is UnsupportedKeyTypeError. Unlike
+ * parsePublicKeyBlob it names no key type itself, so a bundle that uses only this function carries
+ * only the key types passed to it.
+ */
+export function decodePublicKeyBlob(blob: Uint8Array, keyTypes: readonly KeyType[]): PublicKey {
+  if (!(blob instanceof Uint8Array)) throw new TypeError('public key blob must be a Uint8Array');
+  if (blob.length > MAX_PUBLIC_KEY_BLOB_BYTES) {
+    throw new MalformedMessageError(
+      'public key',
+      `blob of ${blob.length} bytes exceeds ${MAX_PUBLIC_KEY_BLOB_BYTES}`,
+    );
+  }
+  return decodePlainPublicKey(blob, '', (name) => keyTypes.find((t) => t.name === name));
 }

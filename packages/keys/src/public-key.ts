@@ -62,7 +62,7 @@ function decodeBlob(blob: Uint8Array, comment: string): PublicKey {
   const name = readKeyTypeName(reader);
   const certified = findCertificateKeyType(name);
   if (certified !== undefined) return decodeCertificateKey(blob, reader, name, certified, comment);
-  return decodePlainPublicKey(blob, comment);
+  return decodePlainPublicKey(blob, comment, findKeyType);
 }
 
 /**

@@ -1,12 +1,14 @@
 // The key types and signature algorithms we implement, looked up by name (ARCHITECTURE.md
-// principle 4). The negotiated or received name picks a value from these tables.
+// principle 4). The negotiated or received name picks a value from these tables. Each table is
+// marked pure (the IIFEs too), so a bundle that uses none of it drops it and the key types it names:
+// a client that decodes only the key types it passes (decodePublicKeyBlob) carries no RSA or ECDSA.
 import { ecdsaNistp256KeyType, ecdsaNistp384KeyType, ecdsaNistp521KeyType } from './ecdsa.js';
 import { ed25519KeyType } from './ed25519.js';
 import type { KeyType } from './key-type.js';
 import { rsaKeyType } from './rsa.js';
 
 /** Every key type this package can decode and verify with. */
-export const keyTypes: readonly KeyType[] = Object.freeze([
+export const keyTypes: readonly KeyType[] = /* @__PURE__ */ Object.freeze([
   ed25519KeyType,
   ecdsaNistp256KeyType,
   ecdsaNistp384KeyType,
@@ -14,10 +16,10 @@ export const keyTypes: readonly KeyType[] = Object.freeze([
   rsaKeyType,
 ]);
 
-const byName: ReadonlyMap<string, KeyType> = new Map(keyTypes.map((t) => [t.name, t]));
-const byAlgorithm: ReadonlyMap<string, KeyType> = new Map(
-  keyTypes.flatMap((t) => t.signatureAlgorithms.map((a) => [a, t] as const)),
-);
+const byName: ReadonlyMap<string, KeyType> = /* @__PURE__ */ (() =>
+  new Map(keyTypes.map((t) => [t.name, t])))();
+const byAlgorithm: ReadonlyMap<string, KeyType> = /* @__PURE__ */ (() =>
+  new Map(keyTypes.flatMap((t) => t.signatureAlgorithms.map((a) => [a, t] as const))))();
 
 /** The key type whose blob type name is `name`, if we implement it. */
 export function findKeyType(name: string): KeyType | undefined {
@@ -36,7 +38,7 @@ export function keyTypeForAlgorithm(algorithm: string): string | undefined {
  * Signature (host-key / publickey) algorithms we verify and offer, in preference order. The order
  * follows OpenSSH 9.2's defaults for the types we implement (protocol-checklist §9).
  */
-export const publicKeyAlgorithms: readonly string[] = Object.freeze([
+export const publicKeyAlgorithms: readonly string[] = /* @__PURE__ */ Object.freeze([
   'ssh-ed25519',
   'ecdsa-sha2-nistp256',
   'ecdsa-sha2-nistp384',
@@ -46,17 +48,17 @@ export const publicKeyAlgorithms: readonly string[] = Object.freeze([
 ]);
 
 /** Available but not offered unless asked for (ARCHITECTURE.md principle 8): SHA-1 RSA signatures. */
-export const legacyPublicKeyAlgorithms: readonly string[] = Object.freeze(['ssh-rsa']);
+export const legacyPublicKeyAlgorithms: readonly string[] = /* @__PURE__ */ Object.freeze(['ssh-rsa']);
 
 /** PROTOCOL.certkeys: a certified key of type T has the blob type `T-cert-v01@openssh.com`. */
 const CERTIFICATE_SUFFIX = '-cert-v01@openssh.com';
 
-const byCertificateName: ReadonlyMap<string, KeyType> = new Map(
-  keyTypes.map((t) => [`${t.name}${CERTIFICATE_SUFFIX}`, t]),
-);
+const byCertificateName: ReadonlyMap<string, KeyType> = /* @__PURE__ */ (() =>
+  new Map(keyTypes.map((t) => [`${t.name}${CERTIFICATE_SUFFIX}`, t])))();
 
 /** Certificate key blob types we decode (PROTOCOL.certkeys), in the order of keyTypes. */
-export const certificateKeyTypes: readonly string[] = Object.freeze([...byCertificateName.keys()]);
+export const certificateKeyTypes: readonly string[] = /* @__PURE__ */ (() =>
+  Object.freeze([...byCertificateName.keys()]))();
 
 /**
  * The KeyType of the key certified by a certificate of blob type `name` (e.g.

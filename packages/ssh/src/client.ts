@@ -1,18 +1,17 @@
 // SSHClient: the high-level client of API.md, as paramiko's SSHClient — connect (TCP or any byte
 // stream), verify the host key against known_hosts and a MissingHostKeyPolicy, authenticate in
-// paramiko's order. Browser-safe: files, sockets and the agent come from SSHClient.platform, which
-// the Node entry fills in.
+// paramiko's order. SSHClientCore (client-core.ts) with every algorithm as its default and the
+// features it leaves out: ssh_config, ProxyJump/ProxyCommand, key files, known_hosts files, SFTP,
+// port forwarding, agent and X11 forwarding. Browser-safe: files, sockets and the agent come from
+// SSHClient.platform, which the Node entry fills in.
 import type { KeyboardInteractiveHandler } from '@sshts/auth';
 import type { Channel } from '@sshts/channel';
-import { encodeTcpipChannel } from '@sshts/channel';
-import { KnownHosts, type PrivateKey, type PublicKey, publicKeyAlgorithms, type Signer } from '@sshts/keys';
+import { KnownHosts, type PrivateKey, type Signer } from '@sshts/keys';
 import { SFTPClient, type SFTPClientOptions } from '@sshts/sftp';
 import type { ByteStream, CryptoProvider, TransportLogEvent } from '@sshts/transport';
 import { SSHError } from '@sshts/wire';
-import { authenticate } from './auth-sequence.js';
+import { type CoreConnectOptions, SSHClientCore } from './client-core.js';
 import { applyHostConfig, type ConfiguredConnection } from './config-connect.js';
-import { Deadline } from './deadline.js';
-import { asyncDispose } from './dispose.js';
 import {
   type DynamicForwardOptions,
   directStreamLocal,
@@ -28,28 +27,21 @@ import {
   type RemotePortForwardOptions,
   type RemoteStreamLocalForwardOptions,
 } from './forwarding/index.js';
-import { checkHostKey, hostKeyAlgorithmsFor } from './host-key-verifier.js';
 import { DEFAULT_IDENTITY_FILES, loadSigner, lookForKeys } from './key-sources.js';
-import type { ClientPlatform } from './platform.js';
 import { expandHome } from './platform.js';
-import { type HostKeyStore, type MissingHostKeyPolicy, RejectPolicy } from './policies.js';
+import type { MissingHostKeyPolicy } from './policies.js';
 import { connectThroughJumps, type JumpConnection, jumpHosts, type ProxyJump } from './proxy-jump.js';
-import {
-  collect,
-  type ExecOptions,
-  type ExecResult,
-  type RemoteProcess,
-  remoteProcess,
-  type SessionHook,
-  type ShellOptions,
-  startSession,
-  withLimits,
-} from './session.js';
+import type { SessionHook } from './session.js';
 import { sessionForwarding } from './session-forwarding.js';
 import type { SSHConfig } from './ssh-config/index.js';
 import { type AlgorithmOverrides, Transport } from './transport.js';
+import type { TransportCore } from './transport-core.js';
 
-export interface ConnectOptions {
+/**
+ * What SSHClient.connect takes (API.md): SSHClientCore's options (the host, credentials, algorithm
+ * lists and values, stream, timeouts) and ssh_config, key files, the agent and forwarding.
+ */
+export interface ConnectOptions extends Omit<CoreConnectOptions, 'privateKey'> {
   /** Host name or address; with `config`, an ssh_config alias. */
   host: string;
   /** Default 22 (or the config's Port). */
@@ -100,34 +92,13 @@ export interface ConnectOptions {
   proxyJump?: ProxyJump;
 }
 
-/** Closes both directions of a stream nobody will use. */
-function closeStream(stream: ByteStream): void {
-  void stream.writable.abort().catch(() => {});
-  void stream.readable.cancel().catch(() => {});
-}
-
-export class SSHClient implements HostKeyStore {
-  /** Runtime services (TCP, files, agent); empty in the browser, filled by the Node entry. */
-  static platform: ClientPlatform = {};
-
-  #policy: MissingHostKeyPolicy;
+export class SSHClient extends SSHClientCore {
   readonly #systemHostKeys: KnownHosts[] = [];
-  #hostKeys: KnownHosts;
   #hostKeysPath: string | undefined;
-  #transport: Transport | undefined;
   #jump: JumpConnection | undefined;
 
   constructor(options: { knownHosts?: KnownHosts; policy?: MissingHostKeyPolicy } = {}) {
-    this.#hostKeys = options.knownHosts ?? KnownHosts.parse('');
-    this.#policy = options.policy ?? new RejectPolicy();
-  }
-
-  protected get platform(): ClientPlatform {
-    return (this.constructor as typeof SSHClient).platform;
-  }
-
-  setMissingHostKeyPolicy(policy: MissingHostKeyPolicy): void {
-    this.#policy = policy;
+    super({ ...options, knownHosts: options.knownHosts ?? KnownHosts.parse('') });
   }
 
   /** Reads a known_hosts file that is consulted but never written (default ~/.ssh/known_hosts). */
@@ -141,26 +112,25 @@ export class SSHClient implements HostKeyStore {
   async loadHostKeys(path: string): Promise<void> {
     const file = expandHome(this.platform, path);
     const text = await this.#read(file);
-    this.#hostKeys = KnownHosts.parse(text ?? '');
+    this.setHostKeys(KnownHosts.parse(text ?? ''));
     this.#hostKeysPath = file;
   }
 
   /** Writes the host keys (OpenSSH known_hosts syntax) to `path` or the file loadHostKeys() read. */
-  async saveHostKeys(path?: string): Promise<void> {
+  override async saveHostKeys(path?: string): Promise<void> {
     const file = path === undefined ? this.#hostKeysPath : expandHome(this.platform, path);
     if (file === undefined) return;
     const write = this.platform.writeTextFile;
     if (!write) throw new SSHError('ERR_NO_FILESYSTEM', 'saving host keys needs a filesystem (Node.js)');
-    await write(file, this.#hostKeys.toString(), 0o600);
+    await write(file, this.getHostKeys().toString(), 0o600);
   }
 
-  getHostKeys(): KnownHosts {
-    return this.#hostKeys;
+  protected override hostKeyStores(): KnownHosts[] {
+    return [...this.#systemHostKeys, ...super.hostKeyStores()];
   }
 
-  get transport(): Transport {
-    if (!this.#transport) throw new SSHError('ERR_NOT_CONNECTED', 'connect() has not been called');
-    return this.#transport;
+  override get transport(): Transport {
+    return super.transport as Transport;
   }
 
   /**
@@ -168,110 +138,8 @@ export class SSHClient implements HostKeyStore {
    * BadHostKeyError, AuthenticationError (listing the allowed methods), TimeoutError or the
    * transport's error; the connection is closed on failure.
    */
-  async connect(options: ConnectOptions): Promise<void> {
-    if (this.#transport) throw new SSHError('ERR_ALREADY_CONNECTED', 'this client is already connected');
-    const target = await this.#resolveTarget(options);
-    const { host, port } = target;
-    // A key that cannot be read (wrong passphrase, corrupt file) fails before any network traffic.
-    const explicitKeys: Signer[] =
-      options.privateKey === undefined ? [] : [loadSigner(options.privateKey, options.passphrase)];
-    const deadline = new Deadline(`connecting to ${host}:${port}`, target.timeout, options.signal);
-    let transport: Transport | undefined;
-    try {
-      let stream = options.stream;
-      if (stream === undefined) {
-        const jumps = jumpHosts(options, target.proxyJump);
-        const dialing = jumps
-          ? this.#jumpTo(jumps, options.host, target, deadline.signal)
-          : target.proxyCommand
-            ? this.#proxyCommand(target.proxyCommand)
-            : this.#dial(host, port, deadline.signal);
-        try {
-          stream = await deadline.race(dialing);
-        } catch (error) {
-          // A connection that completes after the deadline must not be left open.
-          void dialing.then(closeStream, () => {});
-          throw error;
-        }
-      }
-      const stores = [...this.#systemHostKeys, this.#hostKeys];
-      const hostKeyName = target.hostKeyName;
-      const hostKey = hostKeyAlgorithmsFor(
-        target.algorithms.hostKey ?? publicKeyAlgorithms,
-        stores,
-        hostKeyName,
-        port,
-      );
-      const TransportClass = this.transportClass();
-      transport = new TransportClass(stream, {
-        algorithms: { ...target.algorithms, hostKey },
-        crypto: options.crypto,
-        keepaliveInterval: target.keepaliveInterval,
-        keepaliveCountMax: target.keepaliveCountMax,
-        signal: deadline.signal,
-        logger: options.logger,
-      });
-      this.#transport = transport;
-      const check = { host: hostKeyName, port, stores, policy: this.#policy, client: this };
-      await deadline.race(
-        transport.startClient({
-          verifyHostKey: async (key: PublicKey) => {
-            await checkHostKey(check, key);
-            return true;
-          },
-        }),
-      );
-      if (options.onBanner) transport.auth.onBanner = options.onBanner;
-      await deadline.race(this.#authenticate(transport, options, target, explicitKeys));
-      this.sessionHook = sessionForwarding(transport, this.platform, {
-        forwardAgent: options.forwardAgent ?? target.forwardAgent,
-        agent: target.agent,
-      });
-    } catch (error) {
-      this.#transport = undefined;
-      await transport?.close().catch(() => {});
-      await this.#jump?.close();
-      this.#jump = undefined;
-      throw error;
-    } finally {
-      deadline.dispose();
-    }
-  }
-
-  /**
-   * Runs `command` and waits for it: stdout and stderr as text, the exit code or signal (RFC 4254
-   * §6.5, §6.10). `stdin` is written then EOF sent; `timeout` / `signal` close the channel and reject.
-   */
-  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return withLimits(options, async (track) =>
-      collect(track(await this.#startSession(options, 'exec', command)), options.stdin),
-    );
-  }
-
-  /**
-   * Starts `command` and returns its streams at once: write stdin (window-aware), read stdout and
-   * stderr (read both, or the unread one stalls the window), then `wait()`. `timeout` / `signal`
-   * bound the whole command: they close the channel and make wait() reject.
-   */
-  async execCommand(command: string, options: ExecOptions = {}): Promise<RemoteProcess> {
-    let started!: (channel: Channel) => void;
-    const channelReady = new Promise<Channel>((resolve) => {
-      started = resolve;
-    });
-    const exit = withLimits(options, async (track) => {
-      const channel = track(await this.#startSession(options, 'exec', command));
-      started(channel);
-      return remoteProcess(channel).wait();
-    });
-    exit.catch(() => {});
-    const channel = await Promise.race([channelReady, exit.then(() => channelReady)]);
-    return { ...remoteProcess(channel), wait: () => exit };
-  }
-
-  /** A shell on a pty (default xterm-256color, 80×24); resize it with `channel.resizePty()`. */
-  async invokeShell(options: ShellOptions = {}): Promise<Channel> {
-    const { env, agentForwarding, x11, ...pty } = options;
-    return this.#startSession({ pty, env, agentForwarding, x11 }, 'shell');
+  override async connect(options: ConnectOptions): Promise<void> {
+    return super.connect(options as CoreConnectOptions);
   }
 
   /**
@@ -285,20 +153,6 @@ export class SSHClient implements HostKeyStore {
   /** The SFTPClient class openSftp() makes: the Node entry's has local files. */
   protected sftpClass(): typeof SFTPClient {
     return SFTPClient;
-  }
-
-  /** Opens a session channel and starts `subsystem` (e.g. "sftp") on it (RFC 4254 §6.5). */
-  async invokeSubsystem(subsystem: string): Promise<Channel> {
-    // As sftp(1) and scp(1) run ssh with ForwardAgent=no: a file transfer never needs the agent.
-    return this.#startSession({ agentForwarding: false }, 'subsystem', subsystem);
-  }
-
-  /**
-   * A direct-tcpip channel (RFC 4254 §7.2): the server connects to host:port and the channel
-   * carries the bytes. `origin` is reported to the server as the connection's source.
-   */
-  forwardOut(host: string, port: number, origin = { host: '127.0.0.1', port: 0 }): Promise<Channel> {
-    return this.transport.openChannel('direct-tcpip', encodeTcpipChannel({ host, port }, origin));
   }
 
   /** What forwarding needs: the connection's channels and this runtime's sockets (forwarding/). */
@@ -355,19 +209,9 @@ export class SSHClient implements HostKeyStore {
     return forwardDynamic(this.#forwarding, options);
   }
 
-  /** Set-up a session needs before its exec/shell (agent forwarding, X11); see session-forwarding.ts. */
-  protected sessionHook: SessionHook | undefined;
-
-  #startSession(
-    options: ExecOptions,
-    request: 'exec' | 'shell' | 'subsystem',
-    value?: string,
-  ): Promise<Channel> {
-    return startSession(this.transport, options, { request, value }, this.sessionHook);
-  }
-
   /** Host, port, user and the rest, from the options and (when asked) ssh_config. */
-  async #resolveTarget(options: ConnectOptions): Promise<ConfiguredConnection> {
+  protected override async resolveTarget(core: CoreConnectOptions): Promise<ConfiguredConnection> {
+    const options = core as ConnectOptions;
     if (options.config !== undefined && options.config !== false) {
       let config: SSHConfig;
       if (options.config === true) {
@@ -382,52 +226,65 @@ export class SSHClient implements HostKeyStore {
       });
       return applyHostConfig(hc, options);
     }
-    if (options.username === undefined) {
-      throw new SSHError(
-        'ERR_NO_USERNAME',
-        'ConnectOptions.username is required (or config: true with a User)',
-      );
-    }
-    return {
-      host: options.host,
-      port: options.port ?? 22,
-      username: options.username,
-      hostKeyName: options.host,
-      identityFiles: DEFAULT_IDENTITY_FILES,
-      identitiesOnly: false,
-      agent: options.agent,
-      timeout: options.timeout,
-      keepaliveInterval: options.keepaliveInterval,
-      keepaliveCountMax: options.keepaliveCountMax,
-      algorithms: { ...options.algorithms },
-      proxyCommand: undefined,
-    };
+    return { ...(await super.resolveTarget(core)), identityFiles: DEFAULT_IDENTITY_FILES };
+  }
+
+  /** Key text and bytes are parsed (errors propagate: the caller asked for this key). */
+  protected override loadSigner(key: unknown, options: CoreConnectOptions): Signer {
+    return loadSigner(
+      key as NonNullable<ConnectOptions['privateKey']>,
+      (options as ConnectOptions).passphrase,
+    );
+  }
+
+  protected override openStream(
+    core: CoreConnectOptions,
+    target: ConfiguredConnection,
+    signal: AbortSignal,
+  ): Promise<ByteStream> {
+    const options = core as ConnectOptions;
+    const jumps = jumpHosts(options, target.proxyJump);
+    if (jumps) return this.#jumpTo(jumps, options.host, target, signal);
+    if (target.proxyCommand) return this.#proxyCommand(target.proxyCommand);
+    return super.openStream(core, target, signal);
+  }
+
+  protected override diskKeys(
+    core: CoreConnectOptions,
+    target: ConfiguredConnection,
+  ): (() => Promise<readonly Signer[]>) | undefined {
+    const options = core as ConnectOptions;
+    const platform = this.platform;
+    return options.lookForKeys !== false && platform.readTextFile
+      ? () => lookForKeys(platform, options.passphrase, target.identityFiles)
+      : undefined;
+  }
+
+  protected override connected(
+    transport: TransportCore,
+    core: CoreConnectOptions,
+    target: ConfiguredConnection,
+  ): SessionHook {
+    const options = core as ConnectOptions;
+    return sessionForwarding(transport, this.platform, {
+      forwardAgent: options.forwardAgent ?? target.forwardAgent,
+      agent: target.agent,
+    });
+  }
+
+  protected override async connectFailed(): Promise<void> {
+    await this.#jump?.close();
+    this.#jump = undefined;
   }
 
   /** The Transport class to instantiate (the Node entry's adds node:crypto as the default provider). */
-  protected transportClass(): typeof Transport {
+  protected override transportClass(): typeof Transport {
     return Transport;
   }
 
-  async close(): Promise<void> {
-    const t = this.#transport;
-    if (t) await t.close();
+  override async close(): Promise<void> {
+    await super.close();
     await this.#jump?.close();
-  }
-
-  async [asyncDispose](): Promise<void> {
-    await this.close();
-  }
-
-  async #dial(host: string, port: number, signal: AbortSignal): Promise<ByteStream> {
-    const connectTcp = this.platform.connectTcp;
-    if (!connectTcp) {
-      throw new SSHError(
-        'ERR_NO_TCP',
-        'no TCP here: pass ConnectOptions.stream (e.g. a WebSocket ByteStream)',
-      );
-    }
-    return connectTcp(host, port, { signal });
   }
 
   /** ProxyJump: the stream is a direct-tcpip channel from the last jump host (proxy-jump.ts). */
@@ -451,7 +308,7 @@ export class SSHClient implements HostKeyStore {
   /** A client for a jump host: same class (platform), host-key stores and policy as this one. */
   #hopClient(): SSHClient {
     const Client = this.constructor as typeof SSHClient;
-    const hop = new Client({ knownHosts: this.#hostKeys, policy: this.#policy });
+    const hop = new Client({ knownHosts: this.getHostKeys(), policy: this.policy });
     hop.#systemHostKeys.push(...this.#systemHostKeys);
     hop.#hostKeysPath = this.#hostKeysPath;
     return hop;
@@ -467,45 +324,5 @@ export class SSHClient implements HostKeyStore {
     const read = this.platform.readTextFile;
     if (!read) throw new SSHError('ERR_NO_FILESYSTEM', `reading ${path} needs a filesystem (Node.js)`);
     return read(path);
-  }
-
-  async #authenticate(
-    transport: Transport,
-    options: ConnectOptions,
-    target: ConfiguredConnection,
-    keys: Signer[],
-  ): Promise<void> {
-    const platform = this.platform;
-    const agentPath =
-      target.agent === false || target.identitiesOnly
-        ? undefined
-        : (target.agent ?? platform.env?.('SSH_AUTH_SOCK'));
-    const agent = agentPath && platform.connectAgent ? platform.connectAgent.bind(platform) : undefined;
-    let agentConnection: Awaited<ReturnType<NonNullable<ClientPlatform['connectAgent']>>> | undefined;
-    try {
-      await authenticate(transport.auth, {
-        user: target.username,
-        keys,
-        agentKeys:
-          agent && agentPath
-            ? async () => {
-                try {
-                  agentConnection = await agent(agentPath, transport.connection);
-                  return await agentConnection.signers();
-                } catch {
-                  return []; // an unreachable agent is skipped, as OpenSSH and paramiko do
-                }
-              }
-            : undefined,
-        diskKeys:
-          options.lookForKeys !== false && platform.readTextFile
-            ? () => lookForKeys(platform, options.passphrase, target.identityFiles)
-            : undefined,
-        password: options.password,
-        keyboardInteractive: options.keyboardInteractive,
-      });
-    } finally {
-      await agentConnection?.close().catch(() => {});
-    }
   }
 }

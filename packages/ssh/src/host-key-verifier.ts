@@ -6,7 +6,6 @@ import {
   certificateAlgorithms,
   isCertificateAlgorithm,
   type KnownHosts,
-  keyTypeForAlgorithm,
   knownHostsName,
   type PublicKey,
   plainSignatureAlgorithm,
@@ -59,13 +58,15 @@ export async function checkHostKey(check: HostKeyCheck, key: PublicKey): Promise
  * it come first (OpenSSH sshconnect2.c order_hostkeyalgs): otherwise a server with several host keys
  * could present one we have not recorded and fail a check the recorded one would pass. Certificate
  * algorithms are offered, first, only when a @cert-authority line covers the host, so a client that
- * trusts plain keys never receives a certificate it has no use for.
+ * trusts plain keys never receives a certificate it has no use for. `blobType` maps an algorithm
+ * to its key blob type (the connection's HostKeySupport).
  */
 export function hostKeyAlgorithmsFor(
   offered: readonly string[],
   stores: readonly KnownHosts[],
   host: string,
   port: number,
+  blobType: (algorithm: string) => string | undefined,
 ): string[] {
   const knownTypes = new Set<string>();
   let haveAuthority = false;
@@ -81,8 +82,6 @@ export function hostKeyAlgorithmsFor(
     : [];
   const all = [...certificates, ...offered];
   if (knownTypes.size === 0) return all;
-  const preferred = all.filter(
-    (alg) => isCertificateAlgorithm(alg) || knownTypes.has(keyTypeForAlgorithm(alg) ?? alg),
-  );
+  const preferred = all.filter((alg) => isCertificateAlgorithm(alg) || knownTypes.has(blobType(alg) ?? alg));
   return [...preferred, ...all.filter((alg) => !preferred.includes(alg))];
 }

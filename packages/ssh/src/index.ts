@@ -27,12 +27,29 @@ export {
   type TerminalModes,
 } from '@sshts/channel';
 export {
+  curve25519Sha256,
+  curve25519Sha256Libssh,
+  dhGexSha256,
+  dhGroup14Sha256,
+  dhGroup16Sha512,
+  dhGroup18Sha512,
+  ecdhSha2Nistp256,
+  ecdhSha2Nistp384,
+  ecdhSha2Nistp521,
+} from '@sshts/kex';
+export {
   type AuthorizedKey,
   type Certificate,
   CertificateError,
   certifiedSigner,
+  decodePublicKeyBlob,
+  ecdsaNistp256KeyType,
+  ecdsaNistp384KeyType,
+  ecdsaNistp521KeyType,
+  ed25519KeyType,
   generatePrivateKey,
   KeyFormatError,
+  type KeyType,
   KnownHosts,
   knownHostsName,
   PassphraseRequiredError,
@@ -42,6 +59,7 @@ export {
   parsePrivateKey,
   parsePublicKey,
   parsePublicKeyBlob,
+  rsaKeyType,
   type Signer,
   signCertificate,
   sshsigSign,
@@ -65,9 +83,17 @@ export {
   type StatVfs,
   type TransferOptions,
 } from '@sshts/sftp';
-export type { ByteStream, CryptoProvider, TransportLogEvent } from '@sshts/transport';
+export {
+  type ByteStream,
+  type CryptoProvider,
+  type KexMethod,
+  nobleChaChaProvider,
+  nobleProvider,
+  type TransportLogEvent,
+} from '@sshts/transport';
 export * from '@sshts/wire';
 export { type ConnectOptions, SSHClient } from './client.js';
+export { type CoreConnectOptions, SSHClientCore } from './client-core.js';
 export {
   type DynamicForwardOptions,
   type Forward,
@@ -123,4 +149,5 @@ export {
   Transport,
   type TransportOptions,
 } from './transport.js';
+export { TransportCore } from './transport-core.js';
 export type { X11Auth, X11Options, X11Origin } from './x11-forwarding.js';

@@ -5,7 +5,7 @@ import { SSHError } from '@sshts/wire';
 import { AgentForwarding, agentSocketToForward } from './agent-forwarding.js';
 import type { ClientPlatform } from './platform.js';
 import type { SessionHook } from './session.js';
-import type { Transport } from './transport.js';
+import type { TransportCore } from './transport-core.js';
 import { X11Forwarding } from './x11-forwarding.js';
 
 export interface ForwardingDefaults {
@@ -16,7 +16,7 @@ export interface ForwardingDefaults {
 }
 
 export function sessionForwarding(
-  transport: Transport,
+  transport: TransportCore,
   platform: ClientPlatform,
   defaults: ForwardingDefaults,
 ): SessionHook {

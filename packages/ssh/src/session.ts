@@ -12,7 +12,7 @@ import {
   type TerminalModes,
 } from '@sshts/channel';
 import { TimeoutError } from '@sshts/wire';
-import type { Transport } from './transport.js';
+import type { TransportCore } from './transport-core.js';
 import type { X11Options } from './x11-forwarding.js';
 
 export interface PtyOptions {
@@ -78,7 +78,7 @@ const DEFAULT_PTY = { term: 'xterm-256color', cols: 80, rows: 24 };
 
 /** Opens a session, sends pty-req and env as asked, runs `hook`, then `start` (exec/shell/subsystem). */
 export async function startSession(
-  transport: Transport,
+  transport: TransportCore,
   options: SessionOptions,
   start: { request: 'exec' | 'shell' | 'subsystem'; value?: string },
   hook?: SessionHook,

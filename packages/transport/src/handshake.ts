@@ -5,6 +5,7 @@
 import type { PublicKey, Signer } from '@sshts/keys';
 import { HostKeyError, MessageType, messageName, ProtocolError } from '@sshts/wire';
 import type { CryptoProvider } from './crypto-provider.js';
+import type { HostKeySupport } from './host-key-support.js';
 import type { KexMethod } from './kex-method.js';
 import { type KexOutcome, KexRound } from './kex-round.js';
 import { decodeKexInit, encodeKexInit, type KexInit } from './kexinit.js';
@@ -19,6 +20,7 @@ export interface HandshakeHost {
   readonly role: 'client' | 'server';
   readonly provider: CryptoProvider;
   readonly kexMethods: readonly KexMethod[];
+  readonly hostKeys: HostKeySupport;
   readonly preferences: AlgorithmPreferences;
   readonly localIdentification: string;
   readonly remoteIdentification: string;
@@ -145,6 +147,7 @@ export class Handshake {
       initial,
       provider: this.host.provider,
       kexMethods: this.host.kexMethods,
+      hostKeys: this.host.hostKeys,
       localIdentification: this.host.localIdentification,
       remoteIdentification: this.host.remoteIdentification,
       ours: current.ours,

@@ -16,7 +16,9 @@ export type {
   MacFunction,
   StreamCipher,
 } from './crypto-provider.js';
+export { defaultHostKeySupport } from './default-host-keys.js';
 export type { GlobalReply } from './global-requests.js';
+export { type HostKeySupport, hostKeySupport } from './host-key-support.js';
 export { formatIdentification, type Identification, IdentificationReader } from './identification.js';
 export type {
   KexContext,
@@ -32,6 +34,7 @@ export * from './limits.js';
 export type { MacAlgorithm } from './mac.js';
 export * from './macs/index.js';
 export * from './negotiate.js';
+export { nobleChaChaProvider } from './noble-chacha-provider.js';
 export { noblePrimitives, nobleProvider } from './noble-provider.js';
 export { PacketDecoder, type PacketDecoderOptions } from './packet-decoder.js';
 export { type PacketDraft, PacketEncoder, type PacketEncoderOptions } from './packet-encoder.js';
@@ -40,9 +43,10 @@ export { type AlgorithmPreferences, defaultAlgorithmPreferences } from './prefer
 export { findCipher, findMac } from './registry.js';
 export { type RekeyLimits, rekeyBytesLimit } from './rekey.js';
 export { driveOverStream, type StreamDriver } from './stream-driver.js';
+export { TransportConnection } from './transport-connection.js';
 export {
   type CloseInfo,
-  TransportConnection,
+  TransportConnectionCore,
   type TransportConnectionOptions,
   type TransportLogEvent,
-} from './transport-connection.js';
+} from './transport-connection-core.js';

@@ -1,15 +1,10 @@
 // One key exchange (RFC 4253 §7): from the two KEXINITs to the derived keys. The connection state
 // machine (transport-connection.ts) feeds it the method messages and sends what it returns.
-import {
-  certificateKeyTypeForAlgorithm,
-  keyTypeForAlgorithm,
-  type PublicKey,
-  parsePublicKeyBlob,
-  type Signer,
-} from '@sshts/keys';
+import type { PublicKey, Signer } from '@sshts/keys';
 import { HostKeyError, NegotiationError, ProtocolError, SSHWriter } from '@sshts/wire';
 import type { CipherAlgorithm } from './cipher.js';
 import type { CryptoProvider } from './crypto-provider.js';
+import type { HostKeySupport } from './host-key-support.js';
 import type { KexExchange, KexMethod, KexResult } from './kex-method.js';
 import type { KexInit } from './kexinit.js';
 import { deriveSessionKeys, type SessionKeys } from './key-derivation.js';
@@ -23,6 +18,8 @@ export interface KexRoundInput {
   initial: boolean;
   provider: CryptoProvider;
   kexMethods: readonly KexMethod[];
+  /** Client: how to read the server's K_S. */
+  hostKeys: HostKeySupport;
   localIdentification: string;
   remoteIdentification: string;
   ours: KexInit;
@@ -146,7 +143,7 @@ export class KexRound {
     if (this.hostSigner) return this.outcome(result, sessionId, this.hostSigner.publicKey);
     let hostKey: PublicKey;
     try {
-      hostKey = parsePublicKeyBlob(result.hostKeyBlob);
+      hostKey = this.input.hostKeys.parse(result.hostKeyBlob);
     } catch (cause) {
       throw new HostKeyError('', `server host key could not be parsed: ${(cause as Error).message}`, {
         cause,
@@ -154,7 +151,7 @@ export class KexRound {
     }
     // A certificate algorithm (PROTOCOL.certkeys) names the certificate blob type; the signature is
     // the certified key's, made with the plain algorithm (PublicKey.verify maps the name).
-    const expectedType = certificateKeyTypeForAlgorithm(algorithm) ?? keyTypeForAlgorithm(algorithm);
+    const expectedType = this.input.hostKeys.blobType(algorithm);
     if (expectedType !== hostKey.type) {
       throw new HostKeyError('', `server sent a ${hostKey.type} key for host-key algorithm ${algorithm}`);
     }

@@ -1,7 +1,5 @@
 // The default provider: pure noble, runs in every JavaScript runtime.
-import { poly1305 } from '@noble/ciphers/_poly1305.js';
 import { gcm, unsafe } from '@noble/ciphers/aes.js';
-import { chacha20orig } from '@noble/ciphers/chacha.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
@@ -10,6 +8,7 @@ import { cipherAlgorithms } from './ciphers/index.js';
 import type { CryptoPrimitives, CryptoProvider, HashName, MacFunction } from './crypto-provider.js';
 import type { MacAlgorithm } from './mac.js';
 import { macAlgorithms } from './macs/index.js';
+import { nobleChaCha20, noblePoly1305, nobleRandomFill } from './noble-chacha-provider.js';
 
 const hashes = { sha1, sha256, sha384, sha512 } as const;
 
@@ -58,8 +57,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-const MAX_RANDOM_PER_CALL = 65536; // Web Crypto's getRandomValues limit
-
 export const noblePrimitives: CryptoPrimitives = {
   alignedBuffers: true,
   aesCtr(key, iv) {
@@ -82,18 +79,10 @@ export const noblePrimitives: CryptoPrimitives = {
       open: (iv, aad, data, tag) => gcmOpen(k, iv, aad, data, tag),
     };
   },
-  chacha20(key, nonce, counter, data) {
-    chacha20orig(key, nonce, data, data, counter);
-  },
-  poly1305(key, data, out) {
-    out.set(poly1305(data, key));
-  },
+  chacha20: nobleChaCha20,
+  poly1305: noblePoly1305,
   hmac: nobleHmac,
-  randomFill(out) {
-    for (let i = 0; i < out.length; i += MAX_RANDOM_PER_CALL) {
-      globalThis.crypto.getRandomValues(out.subarray(i, i + MAX_RANDOM_PER_CALL));
-    }
-  },
+  randomFill: nobleRandomFill,
 };
 
 export const nobleProvider: CryptoProvider = {

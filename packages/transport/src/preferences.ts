@@ -15,10 +15,11 @@ export interface AlgorithmPreferences {
 export function defaultAlgorithmPreferences(
   provider: CryptoProvider,
   kexMethods: readonly KexMethod[],
+  hostKeyAlgorithms: readonly string[] = publicKeyAlgorithms,
 ): AlgorithmPreferences {
   return {
     kex: kexMethods.filter((m) => !m.legacy).map((m) => m.name),
-    hostKey: [...publicKeyAlgorithms],
+    hostKey: [...hostKeyAlgorithms],
     cipher: provider.ciphers.filter((c) => !c.legacy).map((c) => c.name),
     mac: provider.macs.filter((m) => !m.legacy).map((m) => m.name),
     compression: ['none'],

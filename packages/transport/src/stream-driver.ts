@@ -1,14 +1,14 @@
 // Binds a sans-I/O TransportConnection to a ByteStream: reads feed receive(), queued output is
 // written in order, and closing either side closes the other. Browser-safe (Web Streams only).
 import type { ByteStream } from './byte-stream.js';
-import type { TransportConnection } from './transport-connection.js';
+import type { TransportConnectionCore } from './transport-connection-core.js';
 
 export interface StreamDriver {
   /** Resolves once the stream is closed in both directions. */
   readonly finished: Promise<void>;
 }
 
-export function driveOverStream(connection: TransportConnection, stream: ByteStream): StreamDriver {
+export function driveOverStream(connection: TransportConnectionCore, stream: ByteStream): StreamDriver {
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
   let flushScheduled = false;
