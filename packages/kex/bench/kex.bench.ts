@@ -1,6 +1,7 @@
-// Time of one key exchange per method: our client against our server in one process (so each
-// figure is both sides' work: two modular exponentiations per side for finite-field DH), plus the
-// modPow behind the largest group alone. Medians of several rounds; machines are noisy, so read
+// Time of one key exchange per method: our client against our server in one process — the whole
+// exchange (both sides' work: two modular exponentiations per side for finite-field DH) and the
+// client's share alone (what a handshake costs the side that connects; for the hybrid methods the
+// KEM key generation and decapsulation), plus the modPow behind the largest group alone. Medians of several rounds; machines are noisy, so read
 // the figures as orders of magnitude. `--quick` runs fewer rounds.
 import { performance } from 'node:perf_hooks';
 import type { KexServerContext } from '@sshts/transport';
@@ -17,7 +18,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function exchangeOnce(index: number): Promise<number> {
+async function exchangeOnce(index: number): Promise<{ total: number; client: number }> {
   const method = kexMethods[index]!;
   const server: KexServerContext = {
     randomBytes: random,
@@ -27,25 +28,41 @@ async function exchangeOnce(index: number): Promise<number> {
     // A fixed 2048-bit group, so group exchange measures DH rather than group choice.
     chooseGroup: () => MODP_GROUP14,
   };
+  let client = 0;
+  const timed = async <T>(run: () => T | Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const out = await run();
+    client += performance.now() - t;
+    return out;
+  };
   const t0 = performance.now();
-  const c = method.client({ randomBytes: random, exchangeHashPrefix: new Uint8Array(0) });
+  const c = await timed(() => method.client({ randomBytes: random, exchangeHashPrefix: new Uint8Array(0) }));
   const s = method.server(server);
-  let toServer = await c.start();
+  let toServer = await timed(() => c.start());
   for (let i = 0; i < 4 && toServer.length > 0; i++) {
     const next: Uint8Array[] = [];
     for (const m of toServer) {
-      for (const reply of (await s.receive(m)).send) next.push(...(await c.receive(reply)).send);
+      for (const reply of (await s.receive(m)).send) next.push(...(await timed(() => c.receive(reply))).send);
     }
     toServer = next;
   }
-  return performance.now() - t0;
+  return { total: performance.now() - t0, client };
 }
 
-console.log(`Node ${process.version}; ${rounds} rounds; client + server of one exchange, median ms`);
+console.log(`Node ${process.version}; ${rounds} rounds after one warm-up; median ms per exchange`);
+console.log(`${'method'.padEnd(40)} ${'client'.padStart(8)} ${'c + s'.padStart(8)}`);
 for (let i = 0; i < kexMethods.length; i++) {
-  const times: number[] = [];
-  for (let r = 0; r < rounds; r++) times.push(await exchangeOnce(i));
-  console.log(`${kexMethods[i]!.name.padEnd(40)} ${median(times).toFixed(1).padStart(8)}`);
+  await exchangeOnce(i); // warm-up (JIT)
+  const totals: number[] = [];
+  const clients: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const { total, client } = await exchangeOnce(i);
+    totals.push(total);
+    clients.push(client);
+  }
+  console.log(
+    `${kexMethods[i]!.name.padEnd(40)} ${median(clients).toFixed(1).padStart(8)} ${median(totals).toFixed(1).padStart(8)}`,
+  );
 }
 
 const x = BigInt(`0x${Array.from(random(64), (b) => b.toString(16).padStart(2, '0')).join('')}`);

@@ -8,6 +8,9 @@ const HASH_BYTES = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 } as const;
 describe('registry', () => {
   it('lists the methods in default preference order, legacy last', () => {
     expect(kexMethods.map((m) => m.name)).toEqual([
+      'mlkem768x25519-sha256',
+      'sntrup761x25519-sha512',
+      'sntrup761x25519-sha512@openssh.com',
       'curve25519-sha256',
       'curve25519-sha256@libssh.org',
       'ecdh-sha2-nistp256',

@@ -10,6 +10,17 @@ import { hex, type KexVector, loadVector, replayRandom, toHex, vectorFiles } fro
 
 const files = vectorFiles();
 
+/**
+ * Neither paramiko 2.12 nor AsyncSSH 2.10 (Debian's) implements the hybrid post-quantum methods, so
+ * they have no vector here; test/sntrup761.test.ts (the NTRU Prime KAT), test/hybrid.test.ts (K and H
+ * built by hand from the specifications) and the real-peer tests in packages/ssh cover them.
+ */
+const NO_PEER_VECTORS = new Set([
+  'mlkem768x25519-sha256',
+  'sntrup761x25519-sha512',
+  'sntrup761x25519-sha512@openssh.com',
+]);
+
 function fromClient(v: KexVector): string[] {
   return v.messages.filter((m) => m.from === 'client').map((m) => m.payload);
 }
@@ -29,7 +40,7 @@ function expectResult(result: KexResult | undefined, v: KexVector): void {
 describe('known-answer vectors', () => {
   it('exist for every registered method', () => {
     const covered = new Set(files.map((f) => loadVector(f).method));
-    for (const m of kexMethods) expect(covered, m.name).toContain(m.name);
+    for (const m of kexMethods) if (!NO_PEER_VECTORS.has(m.name)) expect(covered, m.name).toContain(m.name);
   });
 
   it('stay small (< 300 KB in total)', () => {
