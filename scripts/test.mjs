@@ -17,6 +17,8 @@ const PEERS = [
   ['putty-tools', () => existsSync('/usr/bin/plink')],
   ['python3-paramiko', () => pythonHas('paramiko')],
   ['python3-asyncssh', () => pythonHas('asyncssh')],
+  // The headless browser examples/web-terminal's end-to-end tests drive (playwright-core).
+  ['chromium', () => existsSync('/usr/bin/chromium')],
 ];
 
 function pythonHas(module) {
@@ -37,8 +39,11 @@ function installPeers() {
   spawnSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env });
 }
 
-const packagesDir = join(import.meta.dirname, '..', 'packages');
-const reports = readdirSync(packagesDir).map((p) => join(packagesDir, p, '.vitest-report.json'));
+// Every workspace package's report: packages/* and examples/* (pnpm-workspace.yaml).
+const reports = ['packages', 'examples'].flatMap((folder) => {
+  const dir = join(import.meta.dirname, '..', folder);
+  return existsSync(dir) ? readdirSync(dir).map((p) => join(dir, p, '.vitest-report.json')) : [];
+});
 for (const report of reports) rmSync(report, { force: true });
 
 const steps = [

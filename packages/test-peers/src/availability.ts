@@ -48,7 +48,8 @@ export type ToolName =
   | 'pscp'
   | 'puttygen'
   | 'openssl'
-  | 'xauth';
+  | 'xauth'
+  | 'chromium';
 
 const TOOL_PACKAGES: Record<ToolName, string> = {
   ssh: 'openssh-client',
@@ -69,6 +70,8 @@ const TOOL_PACKAGES: Record<ToolName, string> = {
   openssl: 'openssl',
   // sshd runs it (XAuthLocation) to install a session's X11 cookie; without it X11Forwarding fails.
   xauth: 'xauth',
+  // Debian's Chromium, which the browser example's end-to-end tests drive with playwright-core.
+  chromium: 'chromium',
 };
 
 async function pythonModuleMissing(module: string): Promise<string | undefined> {
