@@ -90,6 +90,22 @@ export function roundTrip(
   });
 }
 
+/**
+ * roundTrip to a port a client process is still setting up (ssh -L, dbclient -L): retried every
+ * 100 ms for up to 10 s; undefined when it never answered.
+ */
+export async function roundTripWhenListening(
+  port: number,
+  data: Uint8Array,
+): Promise<Uint8Array | undefined> {
+  for (let i = 0; i < 100; i++) {
+    const back = await roundTrip({ port }, data).catch(() => undefined);
+    if (back) return back;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
 /** Connects to `port` and resolves with whether the connection was closed (end or reset) without data. */
 export function closedWithoutData(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -17,7 +17,14 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generatePrivateKey } from '@sshts/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, echoServer, pattern, roundTrip, sha256 } from './forward-helpers.js';
+import {
+  closedPort,
+  echoServer,
+  pattern,
+  roundTrip,
+  roundTripWhenListening,
+  sha256,
+} from './forward-helpers.js';
 import {
   describeRun,
   HOST_KEY_TYPES,
@@ -50,16 +57,6 @@ function inTerminal(argv: string[], env: Record<string, string>, cols = 111, row
       keepStdin: true,
     },
   );
-}
-
-/** Round trip through a forwarded port, retried while the client is still setting the listener up. */
-async function forwardedRoundTrip(port: number, data: Uint8Array): Promise<Uint8Array | undefined> {
-  for (let i = 0; i < 100; i++) {
-    const back = await roundTrip({ port }, data).catch(() => undefined);
-    if (back) return back;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return undefined;
 }
 
 /** A packet from a PuTTY -sshlog file: its direction, message type and payload after the type byte. */
@@ -259,7 +256,7 @@ describe('Dropbear dbclient × our server', async () => {
     );
     try {
       const data = pattern(512 * 1024, 1);
-      const back = await forwardedRoundTrip(localPort, data);
+      const back = await roundTripWhenListening(localPort, data);
       expect(back && sha256(back), `${p.stdout} | ${p.stderr}`).toBe(sha256(data));
       // A second connection over the same dbclient.
       expect(sha256(await roundTrip({ port: localPort }, pattern(1000, 2)))).toBe(sha256(pattern(1000, 2)));
@@ -496,7 +493,7 @@ describe('PuTTY plink × our server', async () => {
     );
     try {
       const data = pattern(1 << 20, 4);
-      const back = await forwardedRoundTrip(localPort, data);
+      const back = await roundTripWhenListening(localPort, data);
       expect(back && sha256(back), `${p.stdout} | ${p.stderr}`).toBe(sha256(data));
       expect(sha256(await roundTrip({ port: localPort }, pattern(1000, 5)))).toBe(sha256(pattern(1000, 5)));
       expect(echo.accepted).toBe(2);

@@ -6,12 +6,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { toolAvailability } from '@sshts/test-peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts, SSHClient } from '../src/node/index.js';
-import { closedPort, echoServer, pattern, sha256 } from './forward-helpers.js';
+import {
+  closedPort,
+  echoServer,
+  pattern,
+  roundTrip,
+  roundTripWhenListening,
+  sha256,
+} from './forward-helpers.js';
 import {
   describeRun,
   opensshOptions,
@@ -22,21 +28,6 @@ import {
   startServer,
   USER,
 } from './server-helpers.js';
-
-/** Sends `data` through a TCP connection to 127.0.0.1:port and resolves with what comes back once the peer ends. */
-function roundTrip(port: number, data: Uint8Array): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-    const chunks: Buffer[] = [];
-    socket.on('data', (d: Buffer) => {
-      chunks.push(d);
-      if (chunks.reduce((n, c) => n + c.length, 0) >= data.length) socket.end();
-    });
-    socket.once('error', reject);
-    socket.once('close', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    socket.write(data);
-  });
-}
 
 describe('OpenSSH ssh × our server', async () => {
   const availability = await toolAvailability('ssh');
@@ -190,14 +181,10 @@ describe('OpenSSH ssh × our server', async () => {
     );
     try {
       const data = pattern(256 * 1024, 1);
-      let back: Uint8Array | undefined;
-      for (let i = 0; i < 50 && !back; i++) {
-        back = await roundTrip(localPort, data).catch(() => undefined);
-        if (!back) await new Promise((r) => setTimeout(r, 100));
-      }
+      const back = await roundTripWhenListening(localPort, data);
       expect(back && sha256(back)).toBe(sha256(data));
       // A second connection over the same ssh.
-      expect(sha256(await roundTrip(localPort, pattern(1000, 2)))).toBe(sha256(pattern(1000, 2)));
+      expect(sha256(await roundTrip({ port: localPort }, pattern(1000, 2)))).toBe(sha256(pattern(1000, 2)));
       expect(echo.accepted).toBe(2);
     } finally {
       p.kill();
@@ -225,7 +212,7 @@ describe('OpenSSH ssh × our server', async () => {
       const stderr = await p.waitFor(/Allocated port (\d+) for remote forward/, 20_000, 'stderr');
       const port = Number(/Allocated port (\d+)/.exec(stderr)![1]);
       const data = pattern(128 * 1024, 3);
-      expect(sha256(await roundTrip(port, data))).toBe(sha256(data));
+      expect(sha256(await roundTrip({ port }, data))).toBe(sha256(data));
       expect(echo.accepted).toBe(1);
     } finally {
       p.kill();
