@@ -5,33 +5,33 @@
 import type { ByteStream } from '@sshts/transport';
 
 /**
- * `stream` with both directions passed through a watch that restarts a timer on every chunk; when
- * the timer fires, `onIdle` runs. Returns the wrapped stream and a function that stops the timer.
+ * `stream` with both directions passed through a watch that notes the time of every chunk; when
+ * `ms` pass with none, `onIdle` runs. Returns the wrapped stream and a function that stops the timer.
  */
 export function watchIdle(
   stream: ByteStream,
   ms: number,
   onIdle: () => void,
 ): { stream: ByteStream; stop(): void } {
+  // Each chunk only stamps the time; one timer re-checks when the period could have run out, so
+  // the data path never touches timers.
+  let last = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
-  const arm = () => {
-    clearTimeout(timer);
-    if (!stopped) timer = setTimeout(onIdle, ms);
+  const check = () => {
+    const idle = Date.now() - last;
+    if (idle >= ms) onIdle();
+    else timer = setTimeout(check, ms - idle);
   };
-  const stop = () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+  const stop = () => clearTimeout(timer);
   const watch = () =>
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
-        arm();
+        last = Date.now();
         controller.enqueue(chunk);
       },
       flush: stop,
     });
-  arm();
+  timer = setTimeout(check, ms);
   const readable = stream.readable.pipeThrough(watch());
   const outgoing = watch();
   void outgoing.readable.pipeTo(stream.writable).catch(stop);

@@ -154,11 +154,19 @@ export async function createProxy(options: ProxyOptions): Promise<WebSocketProxy
       ws.resume();
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(closeCode, reason);
     };
+    // Each relayed frame only stamps the time; one timer re-checks when the period could have run out.
+    let lastActivity = Date.now();
     const touch = () => {
-      if (options.idleTimeout === undefined) return;
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => finish(CloseCode.IDLE, 'idle'), options.idleTimeout);
+      lastActivity = Date.now();
     };
+    const idleTimeout = options.idleTimeout;
+    const checkIdle = () => {
+      if (idleTimeout === undefined) return;
+      const idle = Date.now() - lastActivity;
+      if (idle >= idleTimeout) finish(CloseCode.IDLE, 'idle');
+      else idleTimer = setTimeout(checkIdle, idleTimeout - idle);
+    };
+    if (idleTimeout !== undefined) idleTimer = setTimeout(checkIdle, idleTimeout);
     /** After bytes were counted: restarts the idle timer; false (and closed) past the byte limit. */
     const withinLimits = () => {
       touch();
