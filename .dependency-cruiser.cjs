@@ -14,7 +14,7 @@ const layers = {
   cli: ['wire', 'keys', 'transport', 'kex', 'auth', 'channel', 'sftp', 'websocket', 'ssh'],
 };
 const all = Object.keys(layers);
-const browserSafe = ['wire', 'keys', 'transport', 'kex', 'auth', 'channel', 'sftp', 'ssh'];
+const browserSafe = ['wire', 'keys', 'transport', 'kex', 'auth', 'channel', 'sftp', 'websocket', 'ssh'];
 
 const layerRules = all.map((pkg) => {
   const allowed = [pkg, ...layers[pkg]];
