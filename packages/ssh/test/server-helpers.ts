@@ -134,7 +134,9 @@ export async function startServer(options: FixtureOptions = {}): Promise<ServerF
     await mkdir(d, { recursive: true, mode: 0o700 });
   const authAttempts: AuthAttempt[] = [];
   const authorized = Object.values(keys.user).map((k) => k.publicKey);
-  const shell = systemShell({ cwd });
+  // /bin/sh, not $SHELL: the CI machine runs without $SHELL (dash), so a bash-ism in a test command
+  // fails here too rather than only there.
+  const shell = systemShell({ cwd, shell: '/bin/sh' });
   const connections: ConnectionRecord[] = [];
   const byId = new Map<number, ConnectionRecord>();
   const record = (id: number) => {

@@ -230,7 +230,8 @@ describe('OpenSSH ssh × our server', async () => {
       '-R',
       `${remotePort}:127.0.0.1:${echo.port}`,
       '127.0.0.1',
-      `exec 3<>/dev/tcp/127.0.0.1/${remotePort}; printf ping-through-R >&3; head -c 14 <&3`,
+      // bash for /dev/tcp, whatever $SHELL the server's systemShell() runs (dash on the CI machine).
+      `bash -c 'exec 3<>/dev/tcp/127.0.0.1/${remotePort}; printf ping-through-R >&3; head -c 14 <&3'`,
     ]);
     await echo.close();
     expect(r.code, describeRun(r)).toBe(0);
