@@ -1,9 +1,11 @@
 // A provider for Node.js that runs the bulk ciphers and MACs in node:crypto (OpenSSL, built into the
-// runtime; no native addon). Poly1305 stays noble's: Node exposes Poly1305 only inside the RFC 8439
-// AEAD, which is not OpenSSH's construction.
+// runtime; no native addon). Poly1305 is ours in WebAssembly (poly1305-wasm.ts): Node exposes
+// Poly1305 only inside the RFC 8439 AEAD, which is not OpenSSH's construction, and noble's pure-JS
+// Poly1305 was the bottleneck of chacha20-poly1305@openssh.com here.
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync } from 'node:crypto';
 import type { CryptoPrimitives, CryptoProvider, HashName } from '../crypto-provider.js';
-import { noblePrimitives, nobleProvider } from '../noble-provider.js';
+import { nobleProvider } from '../noble-provider.js';
+import { wasmPoly1305 } from './poly1305-wasm.js';
 
 /** A plain Uint8Array over a Buffer's bytes: Buffer#slice returns a view, not a copy, a trap for callers. */
 function plainView(b: Buffer): Uint8Array {
@@ -76,7 +78,7 @@ export const nodePrimitives: CryptoPrimitives = {
     iv.set(nonce.subarray(0, 8), 8);
     data.set(createCipheriv('chacha20', key, iv).update(data));
   },
-  poly1305: noblePrimitives.poly1305,
+  poly1305: wasmPoly1305,
   hmac(hash, key) {
     const secret = createSecretKey(key);
     const name = hmacNames[hash];
