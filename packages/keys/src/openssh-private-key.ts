@@ -59,10 +59,11 @@ function readEnvelope(bytes: Uint8Array): Envelope {
   const kdfName = reader.utf8('kdfname', NAME_LIMIT);
   const kdfOptions = reader.string('kdfoptions', MAX_KDF_SALT_BYTES + 8);
   const keyCount = reader.uint32('number of keys');
-  // Each public key takes at least its 4-byte length: a count beyond that is impossible.
-  if (keyCount < 1 || keyCount > reader.remaining / 4) throw malformed(`bad number of keys ${keyCount}`);
+  // OpenSSH reads and writes exactly one key per file (sshkey.c private2_uudecode: "only one key
+  // supported at present", SSH_ERR_INVALID_FORMAT otherwise); a count of 2 or 2^32 − 1 is refused
+  // before anything is sized by it.
+  if (keyCount !== 1) throw malformed(`bad number of keys ${keyCount} (only one is supported)`);
   const firstPublicKeyBlob = reader.string('publickey', MAX_PUBLIC_KEY_BLOB_BYTES);
-  for (let i = 1; i < keyCount; i++) reader.string('publickey', MAX_PUBLIC_KEY_BLOB_BYTES);
   const encrypted = reader.string('encrypted section');
   const cipher = KEY_FILE_CIPHERS.get(cipherName);
   if (cipher === undefined) throw malformed(`unsupported cipher "${cipherName}"`);
@@ -129,9 +130,7 @@ function parse(text: string, passphrase: string | undefined, maxRounds: number):
   }
   const decoded = readPrivateKey(section);
   const comment = commentDecoder.decode(section.string('comment'));
-  // OpenSSH writes one key; with more, we read the first and leave the rest (whose types we may
-  // not know) unparsed, so the padding is only checked for a single key.
-  if (env.keyCount === 1) checkPadding(section.rest());
+  checkPadding(section.rest());
   let key: PrivateKey;
   try {
     key = privateKeyFromComponents(decoded.components, comment);
