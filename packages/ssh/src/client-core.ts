@@ -8,7 +8,13 @@ import type { KeyboardInteractiveHandler } from '@sshts/auth';
 import type { Channel } from '@sshts/channel';
 import { encodeTcpipChannel } from '@sshts/channel';
 import type { KeyType, KnownHosts, PrivateKey, PublicKey, Signer } from '@sshts/keys';
-import type { ByteStream, CryptoProvider, KexMethod, TransportLogEvent } from '@sshts/transport';
+import type {
+  ByteStream,
+  CompressionAlgorithm,
+  CryptoProvider,
+  KexMethod,
+  TransportLogEvent,
+} from '@sshts/transport';
 import { SSHError } from '@sshts/wire';
 import { authenticate } from './auth-sequence.js';
 import type { ConfiguredConnection } from './config-connect.js';
@@ -44,6 +50,12 @@ export interface CoreConnectOptions {
   /** Agent socket path; Node default: $SSH_AUTH_SOCK; false: no agent. Needs the platform's connectAgent. */
   agent?: string | false;
   keyboardInteractive?: KeyboardInteractiveHandler;
+  /**
+   * Fail with AuthenticationError when the server lets us in without any credential proven:
+   * SUCCESS to `none`, to a publickey query before the signature, or to keyboard-interactive with
+   * no prompt answered (PuTTY's -no-trivial-auth, CVE-2021-36367). Default false, as PuTTY.
+   */
+  refuseTrivialAuth?: boolean;
   /** Algorithm names, each list replacing the default order for its slot. */
   algorithms?: AlgorithmOverrides;
   /** The crypto provider (ciphers and MACs), e.g. nobleChaChaProvider; SSHClient defaults to 'auto'. */
@@ -55,6 +67,11 @@ export interface CoreConnectOptions {
    * key type and their certificates.
    */
   hostKeyTypes?: readonly KeyType[];
+  /**
+   * Compression to offer (off by default): `[zlibOpenSSH]` from `sshts/zlib` offers
+   * `zlib@openssh.com,none`; the server decides (OpenSSH sshd: `Compression yes`, its default).
+   */
+  compression?: readonly CompressionAlgorithm[];
   /** Milliseconds for TCP connect + handshake + authentication together. */
   timeout?: number;
   keepaliveInterval?: number;
@@ -177,6 +194,7 @@ export class SSHClientCore implements HostKeyStore {
         crypto: options.crypto,
         kexMethods: options.kexMethods,
         hostKeyTypes: options.hostKeyTypes,
+        compression: options.compression,
         keepaliveInterval: target.keepaliveInterval,
         keepaliveCountMax: target.keepaliveCountMax,
         signal: deadline.signal,
@@ -392,6 +410,7 @@ export class SSHClientCore implements HostKeyStore {
         diskKeys: this.diskKeys(options, target),
         password: options.password,
         keyboardInteractive: options.keyboardInteractive,
+        refuseTrivialAuth: options.refuseTrivialAuth,
       });
     } finally {
       await agentConnection?.close().catch(() => {});

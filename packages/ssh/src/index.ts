@@ -85,6 +85,7 @@ export {
 } from '@sshts/sftp';
 export {
   type ByteStream,
+  type CompressionAlgorithm,
   type CryptoProvider,
   type KexMethod,
   nobleChaChaProvider,

@@ -9,6 +9,7 @@ import type { KeyType, PublicKey, Signer } from '@sshts/keys';
 import {
   type ByteStream,
   type CloseInfo,
+  type CompressionAlgorithm,
   type CryptoProvider,
   driveOverStream,
   type HostKeySupport,
@@ -41,6 +42,11 @@ export interface TransportOptions {
    * key type of @sshts/keys and their certificates (Transport).
    */
   hostKeyTypes?: readonly KeyType[];
+  /**
+   * Compression to offer (off by default), e.g. `[zlibOpenSSH]` from `sshts/zlib`: our KEXINIT
+   * then offers `zlib@openssh.com,none` (or `algorithms.compression`), and the negotiated one runs.
+   */
+  compression?: readonly CompressionAlgorithm[];
   /** Milliseconds for the TCP connect and the handshake. */
   timeout?: number;
   rekeyLimits?: RekeyLimits;
@@ -113,6 +119,7 @@ export class TransportCore {
       kexMethods,
       hostKeySupport: hostKeys,
       algorithms: options.algorithms,
+      compression: options.compression,
       rekeyLimits: options.rekeyLimits,
       keepalive: options.keepaliveInterval
         ? { interval: options.keepaliveInterval, countMax: options.keepaliveCountMax }

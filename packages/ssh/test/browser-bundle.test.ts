@@ -28,6 +28,8 @@ const PACKAGES = [
   '@sshts/sftp',
   '@sshts/websocket',
   'sshts',
+  // The opt-in zlib compression (pako): bundles for the browser too, and stays out of the apps.
+  'sshts/zlib',
 ] as const;
 
 /** A web app: SSH over the WebSocket proxy with every default algorithm, a shell, exec and SFTP. */
@@ -215,6 +217,8 @@ describe('browser bundles (esbuild, platform browser, no Node polyfills)', () =>
         expected,
       ).toBe(true);
     }
+    // Compression is opt-in (sshts/zlib): no zlib in an app that does not import it.
+    expect(inputs.filter((p) => /pako|\/zlib\//.test(p))).toEqual([]);
     expect(full.gzip).toBeLessThanOrEqual(FULL_LIMIT);
   });
 

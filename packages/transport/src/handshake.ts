@@ -4,6 +4,7 @@
 // (transport-connection.ts) routes messages here and holds its own traffic while `holding`.
 import type { PublicKey, Signer } from '@sshts/keys';
 import { HostKeyError, MessageType, messageName, ProtocolError } from '@sshts/wire';
+import type { Direction } from './compression.js';
 import type { CryptoProvider } from './crypto-provider.js';
 import type { HostKeySupport } from './host-key-support.js';
 import type { KexMethod } from './kex-method.js';
@@ -39,6 +40,11 @@ export interface HandshakeHost {
   sendPacket(payload: Uint8Array): void;
   /** Our NEWKEYS is out: messages held back may follow under the new keys. */
   releaseHeld(): void;
+  /**
+   * New keys are in force for one direction (0 after our NEWKEYS, 1 after the peer's), with the
+   * compression negotiated for it: its stream starts afresh (RFC 4253 §6.2).
+   */
+  keysChanged(direction: Direction, compression: string): void;
   log(event: TransportLogEvent): void;
   /** A key exchange finished (count includes the first). */
   kexDone(count: number): void;
@@ -188,6 +194,7 @@ export class Handshake {
     const client = this.host.role === 'client';
     this.host.encoder.setKeys(client ? outcome.keys.clientToServer : outcome.keys.serverToClient);
     if (this.strictKex) this.host.encoder.resetSequence();
+    this.host.keysChanged(0, outcome.negotiated.compression[client ? 0 : 1]);
     current.sentNewKeys = true;
     // RFC 8308 §2.4: the server's EXT_INFO may follow its first NEWKEYS at once (OpenSSH sends
     // server-sig-algs there), before anything the upper layers held back.
@@ -206,6 +213,7 @@ export class Handshake {
       client ? current.outcome.keys.serverToClient : current.outcome.keys.clientToServer,
     );
     if (this.strictKex) this.host.decoder.resetSequence();
+    this.host.keysChanged(1, current.outcome.negotiated.compression[client ? 1 : 0]);
     this.initialDone = true;
     this.current = undefined;
     this.kexCount++;

@@ -7,6 +7,13 @@ export type {
   StreamCipherAlgorithm,
 } from './cipher.js';
 export * from './ciphers/index.js';
+export {
+  type CompressionAlgorithm,
+  type Compressor,
+  compressionPreferences,
+  type Decompressor,
+  PacketCompression,
+} from './compression.js';
 export { constantTimeEqual } from './constant-time.js';
 export type {
   AesGcm,

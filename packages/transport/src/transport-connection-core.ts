@@ -16,6 +16,7 @@ import {
   SSHError,
   TimeoutError,
 } from '@sshts/wire';
+import { type CompressionAlgorithm, compressionPreferences, PacketCompression } from './compression.js';
 import type { CryptoProvider } from './crypto-provider.js';
 import { type GlobalReply, GlobalRequests } from './global-requests.js';
 import { Handshake } from './handshake.js';
@@ -23,6 +24,7 @@ import type { HostKeySupport } from './host-key-support.js';
 import { formatIdentification, IdentificationReader } from './identification.js';
 import { KeepaliveMonitor, type KeepaliveOptions } from './keepalive.js';
 import type { KexMethod } from './kex-method.js';
+import { DEFAULT_MAX_INCOMING_PACKET_LENGTH } from './limits.js';
 import type { Negotiated } from './negotiate.js';
 import { OutputBacklog } from './output-backlog.js';
 import { PacketDecoder } from './packet-decoder.js';
@@ -77,6 +79,12 @@ export interface TransportConnectionOptions {
   /** Server: `server-sig-algs` for EXT_INFO (RFC 8308 §3.1); other extensions may join it. */
   serverSigAlgs?: readonly string[];
   rekeyLimits?: RekeyLimits;
+  /**
+   * Compression algorithms this connection may use, e.g. `[zlibOpenSSH]` from
+   * `@sshts/transport/zlib`. Default none: only `none` is offered. With some, the compression
+   * name-lists offer their names then `none`, unless `algorithms.compression` orders them.
+   */
+  compression?: readonly CompressionAlgorithm[];
   /** Probe a silent peer (after authentication) and declare it dead after `countMax` probes. */
   keepalive?: KeepaliveOptions;
   maxIncomingPacketLength?: number;
@@ -110,6 +118,16 @@ export class TransportConnectionCore {
   private readonly decoder: PacketDecoder;
   private readonly options: TransportConnectionOptions;
   private readonly handshakeState: Handshake;
+  private readonly compression: PacketCompression;
+  /**
+   * Server: USERAUTH_SUCCESS is held behind a key exchange. Compression out starts once it is
+   * sent; in, from the client's NEWKEYS of that exchange (which the client sent before it could
+   * have seen the success, so uncompressed).
+   */
+  private compressAfterHeldSuccess = false;
+  private inflateAfterPeerNewKeys = false;
+  /** The payload being dispatched was inflated into memory of its own (payloadShared). */
+  private payloadInflated = false;
   private readonly identReader: IdentificationReader;
   private readonly randomBytes: (length: number) => Uint8Array;
   private readonly globals = new GlobalRequests();
@@ -125,6 +143,8 @@ export class TransportConnectionCore {
   private extInfoCount = 0;
   private pumping = false;
   private isClosed = false;
+  /** The error close() settled everything with. */
+  private closeError: SSHError | undefined;
   private authenticated = false;
   /** The time of the last tick(), for the keepalive's notion of "recently received". */
   private now: number | undefined;
@@ -163,6 +183,12 @@ export class TransportConnectionCore {
       ...defaultAlgorithmPreferences(options.provider, options.kexMethods, hostKeys.algorithms),
       ...options.algorithms,
     };
+    const compression = options.compression ?? [];
+    preferences.compression = compressionPreferences(compression, options.algorithms?.compression);
+    this.compression = new PacketCompression(
+      compression,
+      options.maxIncomingPacketLength ?? DEFAULT_MAX_INCOMING_PACKET_LENGTH,
+    );
     if (options.role === 'server') {
       preferences.hostKey = serverHostKeyAlgorithms(
         preferences.hostKey,
@@ -198,6 +224,13 @@ export class TransportConnectionCore {
       randomBytes: this.randomBytes,
       sendPacket: (payload) => this.sendPacket(payload),
       releaseHeld: () => this.releaseHeld(),
+      keysChanged: (direction, name) => {
+        this.compression.keys(direction, name);
+        if (direction === 1 && this.inflateAfterPeerNewKeys) {
+          this.inflateAfterPeerNewKeys = false;
+          this.compression.start(1);
+        }
+      },
       log: (event) => this.log(event),
       kexDone: (count) => {
         this.rekeyDueAt = undefined;
@@ -313,7 +346,7 @@ export class TransportConnectionCore {
    * PacketDecoder.lastPayloadShared); true otherwise, the safe answer.
    */
   get payloadShared(): boolean {
-    return this.dispatching ? this.decoder.lastPayloadShared : true;
+    return this.dispatching ? !this.payloadInflated && this.decoder.lastPayloadShared : true;
   }
 
   /** Encrypted bytes waiting for the stream (queued here or being written by the driver). */
@@ -368,19 +401,27 @@ export class TransportConnectionCore {
       return;
     }
     this.log({ kind: 'send', message: messageName(type), size: length });
-    const draft = this.encoder.draft(length);
-    let at = 0;
-    for (const part of parts) {
-      draft.payload.set(part, at);
-      at += part.length;
+    const compressor = this.compression.compressor;
+    if (compressor) {
+      this.backlog.queued += this.encoder.encodeChunks(compressor.compress(parts), this.output);
+    } else {
+      const draft = this.encoder.draft(length);
+      let at = 0;
+      for (const part of parts) {
+        draft.payload.set(part, at);
+        at += part.length;
+      }
+      this.backlog.queued += this.encoder.seal(draft, this.output);
     }
-    this.backlog.queued += this.encoder.seal(draft, this.output);
     this.onOutput();
     this.maybeRekey();
   }
 
   /** Client: SERVICE_REQUEST (RFC 4253 §10); resolves on the matching SERVICE_ACCEPT. */
   requestService(name: string): Promise<void> {
+    // A waiter added after close() would never be settled (close() rejected those it had): fail
+    // now, with the error that closed the connection (a MacError, say), as the waiters got.
+    if (this.isClosed) return Promise.reject(this.closeError ?? CLOSED());
     return new Promise((resolve, reject) => {
       this.serviceWaiters.push({ name, resolve, reject });
       this.sendOrHold(encodeServiceRequest(name));
@@ -411,9 +452,28 @@ export class TransportConnectionCore {
     return reply;
   }
 
-  /** Called by the authentication layer on USERAUTH_SUCCESS: keepalive probes may start. */
+  /**
+   * Called by the authentication layer on USERAUTH_SUCCESS — a server right after sending it, a
+   * client on receiving it: keepalive probes may start, and so does delayed compression.
+   */
   setAuthenticated(): void {
     this.authenticated = true;
+    this.startDelayedCompression();
+  }
+
+  /**
+   * Starts a delayed compression (zlib@openssh.com, OpenSSH PROTOCOL §1.2) at USERAUTH_SUCCESS,
+   * in both directions: a client's next packets, sent and received, are compressed; so are a
+   * server's, from the packet after its USERAUTH_SUCCESS (which, if held behind a key exchange,
+   * goes out uncompressed first). setAuthenticated() calls it; a no-op without delayed compression.
+   */
+  startDelayedCompression(): void {
+    if (this.options.role === 'server' && this.held.some((p) => p[0] === MessageType.USERAUTH_SUCCESS)) {
+      this.compressAfterHeldSuccess = true;
+      return;
+    }
+    this.compression.start(0);
+    this.compression.start(1);
   }
 
   /** Sends SSH_MSG_IGNORE (RFC 4253 §11.2), e.g. as traffic or a keepalive. */
@@ -464,8 +524,13 @@ export class TransportConnectionCore {
     this.pumping = true;
     try {
       while (!this.isClosed) {
-        const payload = this.decoder.next();
+        let payload = this.decoder.next();
         if (!payload) break;
+        const decompressor = this.compression.decompressor;
+        if (decompressor) {
+          payload = decompressor.decompress(payload);
+          this.payloadInflated = true;
+        } else this.payloadInflated = false;
         this.log({ kind: 'receive', message: messageName(payload[0] ?? 0), size: payload.length });
         this.keepalive?.received(this.now);
         this.dispatching = true;
@@ -570,14 +635,27 @@ export class TransportConnectionCore {
     const held = this.held;
     this.held = [];
     this.heldBytes = 0;
-    for (const payload of held) this.sendPacket(payload);
+    for (const payload of held) {
+      this.sendPacket(payload);
+      if (this.compressAfterHeldSuccess && payload[0] === MessageType.USERAUTH_SUCCESS) {
+        this.compressAfterHeldSuccess = false;
+        this.compression.start(0);
+        this.inflateAfterPeerNewKeys = true;
+      }
+    }
   }
 
   private sendPacket(payload: Uint8Array): void {
     this.log({ kind: 'send', message: messageName(payload[0] ?? 0), size: payload.length });
-    this.backlog.queued += this.encoder.encodeChunks(payload, this.output);
+    this.backlog.queued += this.encodePacket(payload);
     this.onOutput();
     this.maybeRekey();
+  }
+
+  /** Compresses (when on) and frames one payload into the output; returns the bytes queued. */
+  private encodePacket(payload: Uint8Array): number {
+    const compressor = this.compression.compressor;
+    return this.encoder.encodeChunks(compressor ? compressor.compress([payload]) : payload, this.output);
   }
 
   private maybeRekey(): void {
@@ -601,7 +679,7 @@ export class TransportConnectionCore {
   private writeDisconnect(reason: number, description: string): void {
     try {
       this.log({ kind: 'disconnect', reason, description, fromPeer: false });
-      this.encoder.encodeChunks(encodeDisconnect(reason, description), this.output);
+      this.encodePacket(encodeDisconnect(reason, description));
       this.onOutput();
     } catch {
       // Nothing more can be said on a broken connection.
@@ -625,6 +703,7 @@ export class TransportConnectionCore {
     if (this.isClosed) return;
     this.isClosed = true;
     const error = info.error ?? new SSHError('ERR_CLOSED', info.reason);
+    this.closeError = error;
     this.readyReject(error);
     for (const w of this.serviceWaiters) w.reject(error);
     this.serviceWaiters = [];

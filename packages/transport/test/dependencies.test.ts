@@ -1,7 +1,9 @@
-// The production dependency tree of @sshts/wire and @sshts/transport is @noble/* only, and nothing in
-// it runs an install script (ARCHITECTURE.md: no native addons, no install scripts). Walks the
-// installed tree the way Node resolves it, so a transitive dependency cannot slip in unseen.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+// The production dependency tree of @sshts/wire and @sshts/transport is @noble/* only — plus pako
+// (pure-JS zlib, no dependencies of its own) for the opt-in `@sshts/transport/zlib` entry, which
+// nothing else in src imports — and nothing in it runs an install script (ARCHITECTURE.md: no
+// native addons, no install scripts). Walks the installed tree the way Node resolves it, so a
+// transitive dependency cannot slip in unseen.
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -40,8 +42,8 @@ describe.each(['wire', 'transport'])('@sshts/%s production dependencies', (pkg) 
   const tree = productionTree(join(import.meta.dirname, '../..', pkg));
   const external = [...tree.values()].filter((m) => !m.name.startsWith('@sshts/'));
 
-  it('are @noble/* only', () => {
-    for (const m of external) expect(m.name).toMatch(/^@noble\//);
+  it('are @noble/* only (and pako for the transport zlib entry)', () => {
+    for (const m of external) expect(m.name).toMatch(pkg === 'transport' ? /^(@noble\/|pako$)/ : /^@noble\//);
     if (pkg === 'transport') expect(external.map((m) => m.name)).toContain('@noble/ciphers');
   });
 
@@ -50,5 +52,14 @@ describe.each(['wire', 'transport'])('@sshts/%s production dependencies', (pkg) 
       for (const script of INSTALL_SCRIPTS)
         expect(m.scripts?.[script], `${m.name} ${script}`).toBeUndefined();
     }
+  });
+});
+
+describe('pako stays in the opt-in zlib entry', () => {
+  it('no file of @sshts/transport/src outside src/zlib/ imports it', () => {
+    const src = join(import.meta.dirname, '../src');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const importers = files.filter((f) => /from 'pako'/.test(readFileSync(join(src, f), 'utf8')));
+    expect(importers).toEqual(['zlib/zlib.ts']);
   });
 });

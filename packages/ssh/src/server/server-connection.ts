@@ -13,6 +13,7 @@ import { type SFTPFileSystem, SFTPServer } from '@sshts/sftp';
 import {
   type ByteStream,
   type CloseInfo,
+  type CompressionAlgorithm,
   type CryptoProvider,
   driveOverStream,
   type KexMethod,
@@ -31,8 +32,11 @@ export interface ConnectionSetup {
   provider: CryptoProvider;
   kexMethods: readonly KexMethod[];
   algorithms?: AlgorithmOverrides;
+  compression?: readonly CompressionAlgorithm[];
   banner?: string;
   auth: ServerAuthOptions;
+  /** The server's per-user failure delay (one secret per SSHServer, as sshd's per start). */
+  failureDelay?: (user: string) => number;
   limits: ServerLimits;
   exec?(command: string, session: ServerSession): void | Promise<void>;
   shell?(session: ServerSession): void | Promise<void>;
@@ -68,7 +72,9 @@ export class ServerConnection {
         ...(algorithms.hostKey ? { hostKey: algorithms.hostKey } : {}),
         ...(algorithms.cipher ? { cipher: algorithms.cipher } : {}),
         ...(algorithms.mac ? { mac: algorithms.mac } : {}),
+        ...(algorithms.compression ? { compression: algorithms.compression } : {}),
       },
+      compression: setup.compression,
       hostKeys: setup.hostKeys,
       serverSigAlgs: serverSigAlgs(),
       onServiceRequest: (name) => name === 'ssh-userauth' && !this.auth.authenticated,
@@ -105,8 +111,9 @@ export class ServerConnection {
   }
 
   private authOptions(): AuthOptions {
-    const { auth, limits, banner, clientAddress } = this.setup;
+    const { auth, limits, banner, clientAddress, failureDelay } = this.setup;
     return {
+      ...(failureDelay === undefined ? {} : { failureDelay }),
       ...(auth.password ? { password: (user, password) => auth.password!(user, password) } : {}),
       ...(auth.publicKey ? { publicKey: (user, key, context) => auth.publicKey!(user, key, context) } : {}),
       ...(auth.keyboardInteractive
@@ -117,6 +124,14 @@ export class ServerConnection {
               ),
           }
         : {}),
+      ...(auth.none === undefined
+        ? {}
+        : {
+            none:
+              typeof auth.none === 'function'
+                ? (user: string) => (auth.none as (u: string) => boolean | Promise<boolean>)(user)
+                : auth.none,
+          }),
       ...(banner === undefined ? {} : { banner }),
       ...(limits.maxAuthTries === undefined ? {} : { maxAuthTries: limits.maxAuthTries }),
       ...(limits.authTimeout === undefined ? {} : { authTimeout: limits.authTimeout }),
@@ -155,7 +170,8 @@ export class ServerConnection {
       // close: false — our exit() sends exit-status, then EOF and CLOSE (RFC 4254 §6.10).
       .serve(session.channel, { close: false })
       .catch(() => {})
-      .finally(() => session.exit(0));
+      .then(() => session.exit(0))
+      .catch(() => {}); // the connection is gone: nothing to tell the client
     return true;
   }
 }

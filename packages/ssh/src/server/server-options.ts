@@ -2,7 +2,7 @@
 import type { KeyboardInteractiveChallenge, PublicKeyVerdict, ServerAuthContext } from '@sshts/auth';
 import { type PrivateKey, type PublicKey, parsePrivateKey, type Signer } from '@sshts/keys';
 import type { SFTPFileSystem } from '@sshts/sftp';
-import type { CryptoProvider, TransportLogEvent } from '@sshts/transport';
+import type { CompressionAlgorithm, CryptoProvider, TransportLogEvent } from '@sshts/transport';
 import { SSHError } from '@sshts/wire';
 import type { AlgorithmOverrides } from '../transport.js';
 import type { ServerForwardingPolicy } from './server-forwarding.js';
@@ -27,6 +27,11 @@ export interface ServerAuthOptions {
     context: ServerAuthContext,
   ): PublicKeyVerdict | Promise<PublicKeyVerdict>;
   keyboardInteractive?(user: string, ask: AskFn): boolean | Promise<boolean>;
+  /**
+   * The `none` method logs the user in (RFC 4252 §5.2): true for everyone, or a function deciding
+   * per user — for test servers and anonymous services. Default: none only lists the methods.
+   */
+  none?: boolean | ((user: string) => boolean | Promise<boolean>);
 }
 
 export interface ServerLimits {
@@ -52,6 +57,11 @@ export interface SSHServerOptions {
   sftp?: false | { root: string } | SFTPFileSystem;
   forwarding?: ServerForwardingPolicy;
   algorithms?: AlgorithmOverrides;
+  /**
+   * Compression to offer (off by default), e.g. `[zlibOpenSSH]` from `sshts/zlib`: the compression
+   * lists then offer `zlib@openssh.com,none` (or `algorithms.compression`); clients that ask get it.
+   */
+  compression?: readonly CompressionAlgorithm[];
   limits?: ServerLimits;
   /** 'auto' (node:crypto in Node), 'noble', 'node', or a provider. */
   crypto?: 'auto' | 'noble' | 'node' | CryptoProvider;

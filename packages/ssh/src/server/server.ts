@@ -1,6 +1,7 @@
 // SSHServer (API.md): serves connections over any ByteStream (`accept`) or, with a platform that
 // listens (the Node entry), on a TCP port (`listen`). Each connection is a ServerConnection; the
 // server bounds how many run at once and closes them all on close(). Browser-safe.
+import { openSshFailureDelay } from '@sshts/auth';
 import { kexMethods } from '@sshts/kex';
 import type { Signer } from '@sshts/keys';
 import type { SFTPFileSystem } from '@sshts/sftp';
@@ -26,6 +27,13 @@ export class SSHServer {
   private listener: LocalListener | undefined;
   private closing = false;
   private nextConnection = 0;
+
+  /**
+   * sshd draws its timing_secret once per start (auth2.c): one per-user failure delay for all
+   * connections, so averaging over many connections cannot cancel the jitter — and one HMAC state
+   * instead of one per connection.
+   */
+  private readonly failureDelay = openSshFailureDelay();
 
   constructor(options: SSHServerOptions) {
     this.options = options;
@@ -76,8 +84,10 @@ export class SSHServer {
       provider: this.provider(),
       kexMethods,
       algorithms: this.options.algorithms,
+      compression: this.options.compression,
       banner: this.options.banner,
       auth: this.options.auth,
+      failureDelay: this.failureDelay,
       limits: this.options.limits ?? {},
       exec: this.options.exec,
       shell: this.options.shell,

@@ -76,6 +76,8 @@ def connect(cfg, req, **extra):
         kwargs["preferred_auth"] = "publickey"
     for slot, name in (req.get("only") or {}).items():
         kwargs[OPTION[slot]] = [name]
+    if req.get("compress"):
+        kwargs["compression_algs"] = ["zlib@openssh.com", "none"]
     kwargs.update(extra)
     _Log.lines.clear()
     return asyncssh.connect(**kwargs)

@@ -81,6 +81,8 @@ def client_for(cfg, req):
         banner_timeout=20,
         auth_timeout=20,
         disabled_algorithms=disabled_for(req.get("only")),
+        # Transport.use_compression: offers zlib@openssh.com,zlib,none
+        compress=bool(req.get("compress")),
     )
     if req.get("auth", "password") == "password":
         kwargs["password"] = req.get("password", cfg["password"])
@@ -98,6 +100,7 @@ def negotiated(t):
         "cipher": t.local_cipher,
         "mac": t.local_mac,
         "remoteVersion": t.remote_version,
+        "compression": t.local_compression,
         # Set by paramiko's AuthHandler when it signs with an RSA key (rsa-sha2-* or ssh-rsa).
         "pubkeyAlgorithm": getattr(t, "_agreed_pubkey_algorithm", None),
         "serverSigAlgs": sig_algs.decode().split(",") if sig_algs else None,
