@@ -79,6 +79,7 @@ export class ClientAuth {
   private waiter: Waiter | undefined;
   private isAuthenticated = false;
   private lastAllowedMethods: string[] | undefined;
+  private proven = false;
   private closedError: SSHError | undefined;
   private bannerBytes = 0;
 
@@ -98,6 +99,16 @@ export class ClientAuth {
     return this.isAuthenticated;
   }
 
+  /**
+   * Whether a credential has been sent: a password, a signed publickey request, or an answer to
+   * at least one keyboard-interactive prompt. A SUCCESS while this is false let the user in on
+   * nothing (`none`, a bare publickey query, prompt-less rounds): what PuTTY's -no-trivial-auth
+   * refuses (CVE-2021-36367), and what refuseTrivialAuth checks.
+   */
+  get credentialSent(): boolean {
+    return this.proven;
+  }
+
   /** The methods the last USERAUTH_FAILURE said can continue; undefined before any failure. */
   get allowedMethods(): string[] | undefined {
     return this.lastAllowedMethods;
@@ -112,6 +123,7 @@ export class ClientAuth {
   password(user: string, password: string, options: PasswordOptions = {}): Promise<AuthResult> {
     return this.run(async () => {
       const parse = decodePasswordChangeRequest;
+      this.proven = true;
       let reply = await this.exchange(encodePasswordRequest(user, this.service, password), parse);
       while (reply.kind === 'method') {
         const { prompt, language } = reply.message;
@@ -156,6 +168,7 @@ export class ClientAuth {
         const signed: PublicKeyFields = hostKey ? { ...fields, method: HOSTBOUND_METHOD, hostKey } : fields;
         const signature = await signer.sign(publicKeySignedData(sessionId, signed), algorithm.sign);
         checkSignatureAlgorithm(signature, algorithm.plain);
+        this.proven = true;
         const outcome = result(await this.exchange(encodePublicKeyRequest(signed, signature)));
         if (outcome.success) return outcome;
         last = outcome;
@@ -189,6 +202,7 @@ export class ClientAuth {
             `the keyboard-interactive handler must return ${prompts.length} strings, one per prompt`,
           );
         }
+        if (responses.length > 0) this.proven = true;
         reply = await this.exchange<InfoRequest>(encodeInfoResponse(responses), decodeInfoRequest);
       }
       return result(reply);

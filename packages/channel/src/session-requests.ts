@@ -1,7 +1,7 @@
 // The type-specific data of session channel requests (RFC 4254 §6, RFC 4335, OpenSSH PROTOCOL):
 // encoders for what a client sends, decoders for what a server receives. Every decoder bounds its
 // strings and rejects truncated input with MalformedMessageError (checklist §12 D).
-import { type SSHReader, SSHWriter } from '@sshts/wire';
+import { MalformedMessageError, type SSHReader, SSHWriter } from '@sshts/wire';
 import { MAX_REQUEST_FIELD } from './limits.js';
 import { decodeTerminalModes, encodeTerminalModes, type TerminalModes } from './terminal-modes.js';
 
@@ -65,13 +65,30 @@ export function encodeX11Request(x: X11Request): Uint8Array {
   );
 }
 
+/**
+ * What an X11 authentication protocol name or cookie may hold: OpenSSH session.c
+ * xauth_valid_string (letters, digits and . : / - _). The values end up on an xauth command line;
+ * a newline in the cookie once injected xauth commands (CVE-2016-3115).
+ */
+const XAUTH_VALID = /^[A-Za-z0-9.:/_-]*$/;
+
 export function decodeX11Request(data: SSHReader): X11Request {
-  return {
-    singleConnection: data.boolean('single connection'),
-    protocol: data.utf8('x11 authentication protocol', 256),
-    cookie: data.utf8('x11 authentication cookie', 1024),
-    screen: data.uint32('x11 screen number'),
-  };
+  const singleConnection = data.boolean('single connection');
+  const protocol = data.utf8('x11 authentication protocol', 256);
+  const cookie = data.utf8('x11 authentication cookie', 1024);
+  const screen = data.uint32('x11 screen number');
+  for (const [field, value] of [
+    ['x11 authentication protocol', protocol],
+    ['x11 authentication cookie', cookie],
+  ] as const) {
+    if (!XAUTH_VALID.test(value)) {
+      throw new MalformedMessageError(
+        field,
+        'only letters, digits and . : / - _ are allowed (CVE-2016-3115)',
+      );
+    }
+  }
+  return { singleConnection, protocol, cookie, screen };
 }
 
 /** env (§6.4). */

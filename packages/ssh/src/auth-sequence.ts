@@ -17,18 +17,32 @@ export interface AuthSources {
   diskKeys?: () => Promise<readonly Signer[]>;
   password?: string;
   keyboardInteractive?: KeyboardInteractiveHandler;
+  /** Refuse a SUCCESS that proved no credential (PuTTY -no-trivial-auth, CVE-2021-36367). */
+  refuseTrivialAuth?: boolean;
 }
 
 type Result = Awaited<ReturnType<ClientAuth['none']>>;
 
 export async function authenticate(auth: ClientAuth, sources: AuthSources): Promise<void> {
   const { user } = sources;
+  // PuTTY CVE-2021-36367 / Dropbear CVE-2021-36369: a malicious server can let the user in
+  // without any credential, so that a later prompt (a FIDO touch, an agent confirmation) appears
+  // to belong to authentication when it is the attacker's session. Optionally refuse it.
+  const refuseIfTrivial = (r: Result) => {
+    if (r.success && sources.refuseTrivialAuth && !auth.credentialSent) {
+      throw new AuthenticationError(
+        `the server accepted ${user} without any credential being proven (trivial authentication refused)`,
+      );
+    }
+  };
   const result: Result = await auth.none(user);
+  refuseIfTrivial(result);
   if (result.success) return;
   let allowed = result.allowedMethods;
   let partial = result.partialSuccess;
   const tried = new Set<string>();
   const update = (r: Result): boolean => {
+    refuseIfTrivial(r);
     if (r.success) return true;
     allowed = r.allowedMethods;
     partial = partial || r.partialSuccess;
