@@ -89,6 +89,19 @@ interface PendingOpen {
   reject(error: unknown): void;
 }
 
+/**
+ * Sends, unless the connection has closed under us: the transport closes before the mux hears of
+ * it (its `closed` settles a tick later), and a channel finishing in that gap (a handler's exit(),
+ * a close()) must not throw — the mux fails every channel with the connection's error anyway.
+ */
+function sendUnlessClosed(send: () => void): void {
+  try {
+    send();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_CLOSED') throw error;
+  }
+}
+
 export class ChannelMux {
   /** Handlers for channel types the peer may open, by type. No handler: the open is refused. */
   readonly openHandlers = new Map<string, ChannelOpenHandler>();
@@ -353,11 +366,11 @@ export class ChannelMux {
       remoteWindow,
       remoteMaxPacket,
       send: (payload) => {
-        if (!this.error) this.link.send(payload);
+        if (!this.error) sendUnlessClosed(() => this.link.send(payload));
       },
       sendParts: this.link.sendParts
         ? (parts) => {
-            if (!this.error) this.link.sendParts!(parts);
+            if (!this.error) sendUnlessClosed(() => this.link.sendParts!(parts));
           }
         : undefined,
       backpressure: this.link.whenOutputDrained ? this.backpressure : undefined,

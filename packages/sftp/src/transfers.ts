@@ -82,6 +82,9 @@ function isDirectoryError(path: string): SFTPError {
   return statusError(StatusCode.FAILURE, 'is a directory', path, 'EISDIR');
 }
 
+/** readFile preallocates at most this much from the size the server reports (more grows as it arrives). */
+const MAX_TRUSTED_SIZE = 16 * 1024 * 1024;
+
 export async function readFile(
   client: SFTPClient,
   path: string,
@@ -91,7 +94,9 @@ export async function readFile(
   try {
     const attrs = await file.stat();
     if (attrs.isDirectory()) throw isDirectoryError(path);
-    let buffer = new Uint8Array(attrs.size ?? 0);
+    // The size is the server's word: start from it only up to a bound, then grow with the bytes
+    // that really arrive — a server claiming 2^48 bytes must not make us allocate them.
+    let buffer = new Uint8Array(Math.min(attrs.size ?? 0, MAX_TRUSTED_SIZE));
     let length = 0;
     const end = await readToEnd(
       client.context.session,
