@@ -21,18 +21,19 @@
  * Adding a contender (e.g. sshts get/put/streams with the node and the noble providers): write a
  * `Contender` (contender.ts) in contenders/ and add it to CONTENDERS below.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFile, link, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Peer, startPeer, toolAvailability } from '@sshts/test-peers';
+import type { Peer } from '@sshts/test-peers';
 import type { Contender, SftpBenchTarget } from './contender.js';
 import { OpenSshSftp } from './contenders/openssh-sftp.js';
 import { Ssh2Fast } from './contenders/ssh2.js';
 import { SshtsSftp } from './contenders/sshts.js';
+import { list, positiveInt, rotated, selectContenders } from './env.js';
 import { sha256File, writeRandomFile } from './files.js';
 import { rawNobleChacha } from './raw-noble.js';
 import { type Op, ratios, type Sample, summarize, table } from './report.js';
+import { startBenchSshd } from './sshd.js';
 
 const CONTENDERS: (() => Contender)[] = [
   () => new OpenSshSftp(),
@@ -44,63 +45,22 @@ const CONTENDERS: (() => Contender)[] = [
 
 const DEFAULT_CIPHERS = ['chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.com'];
 
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not ${raw}`);
-  return n;
-}
-
-function list(name: string): string[] | undefined {
-  const raw = process.env[name];
-  if (!raw) return undefined;
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 
 async function main(): Promise<void> {
   const mib = positiveInt('BENCH_MIB', 256);
   const rounds = positiveInt('BENCH_ROUNDS', 5);
   const ciphers = list('BENCH_CIPHERS') ?? DEFAULT_CIPHERS;
-  const only = list('BENCH_CONTENDERS');
-  const contenders = CONTENDERS.map((make) => make()).filter(
-    (c) => !only || only.some((o) => c.name.toLowerCase().includes(o.toLowerCase())),
-  );
-  if (contenders.length === 0) throw new Error(`BENCH_CONTENDERS=${only?.join(',')} matches no contender`);
+  const contenders = selectContenders(CONTENDERS.map((make) => make()));
 
   const scratch = await mkdtemp(join(tmpdir(), 'sshts-bench-sftp-'));
   let peer: Peer | undefined;
   const started: Contender[] = [];
   try {
-    const keygen = await toolAvailability('ssh-keygen');
-    if (!keygen.available) throw new Error(keygen.reason);
-    const key = join(scratch, 'id_ed25519');
-    execFileSync(keygen.path, ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', key]);
-    peer = await startPeer('openssh', {
-      listen: true,
-      hostKeyTypes: ['ed25519'],
-      authorizedKeys: [(await readFile(`${key}.pub`, 'utf8')).trim()],
-    });
-    const port = peer.port;
-    const home = peer.sftp?.localPath;
-    if (port === undefined || home === undefined) throw new Error('openssh peer without port or sftp home');
-    const knownHosts = join(scratch, 'known_hosts');
-    await writeFile(knownHosts, peer.hostKeys.map((k) => `[127.0.0.1]:${port} ${k.publicKey}\n`).join(''));
-    const target: SftpBenchTarget = {
-      host: '127.0.0.1',
-      port,
-      user: peer.user,
-      privateKeyPath: key,
-      knownHostsPath: knownHosts,
-      hostKeys: peer.hostKeys.map((k) => k.publicKey),
-      ciphers,
-      scratchDir: scratch,
-    };
+    const sshd = await startBenchSshd(scratch);
+    peer = sshd.peer;
+    const home = sshd.sftpHome;
+    const target: SftpBenchTarget = { ...sshd.login, ciphers, scratchDir: scratch };
 
     // The same bytes on both sides: the local source for put, the remote `source.bin` for get.
     const source = join(scratch, 'source.bin');
@@ -127,7 +87,7 @@ async function main(): Promise<void> {
     };
 
     for (let round = 0; round < rounds; round++) {
-      const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+      const order = rotated(contenders, round);
       for (const cipher of ciphers) {
         for (const c of order) {
           const name = `${slug(c.name)}-${slug(cipher)}.bin`;

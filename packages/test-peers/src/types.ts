@@ -38,6 +38,12 @@ export interface PeerOptions {
   /** OpenSSH only: extra sshd_config lines, appended after the generated ones. */
   sshdConfig?: string[];
   /**
+   * OpenSSH only: sshd's LogLevel (default DEBUG3, for tests that read sshd.log). Benchmarks set
+   * INFO: at DEBUG3 sshd logs every packet and spends its CPU on it. (sshd_config keeps the first
+   * value of a keyword, so this cannot be overridden through sshdConfig.)
+   */
+  logLevel?: 'QUIET' | 'FATAL' | 'ERROR' | 'INFO' | 'VERBOSE' | 'DEBUG' | 'DEBUG1' | 'DEBUG2' | 'DEBUG3';
+  /**
    * OpenSSH only: also run a listening `sshd -D` on 127.0.0.1:Peer.port (same config, keys and
    * log), for clients that must dial TCP themselves (ProxyJump hops, `ssh -p`). connect() stays stdio.
    */

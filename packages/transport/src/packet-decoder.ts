@@ -103,6 +103,8 @@ export class PacketDecoder {
     if (this.available < total) return undefined;
     const body = opener.open(this.seq, this.take(total));
     this.lastPayloadShared = this.tookShared !== undefined && body.buffer === this.tookShared;
+    // Not kept past this packet: an idle connection must not pin the assembly buffer through it.
+    this.tookShared = undefined;
 
     const packetLength = this.pendingLength;
     this.pendingLength = -1;

@@ -6,6 +6,9 @@ import { MAX_OUTGOING_PACKET_SIZE, MIN_PADDING } from './limits.js';
 import { createSealer, type DirectionKeys, INITIAL_KEYS } from './packet-protection.js';
 import { RandomPool } from './random-pool.js';
 
+/** Packets whose body is at most this many bytes are drafted in a fresh buffer, not the staging one. */
+const SMALL_BODY = 1024;
+
 export interface PacketEncoderOptions {
   /** Largest whole packet to emit (default 35000, the size every peer must accept). */
   maxPacketSize?: number;
@@ -128,8 +131,13 @@ export class PacketEncoder {
     let payloadOffset: number;
     if (this.sealer.sealDetached) {
       // The sealer returns fresh ciphertext, so the plaintext body can live in a reused buffer.
-      if (this.staging.length < bodyLength) this.staging = new Uint8Array(Math.max(bodyLength, 36 * 1024));
-      buffer = this.staging.subarray(0, bodyLength);
+      // Small packets get their own small buffer: a connection that only ever sends small ones
+      // (an idle session: window adjustments, keepalives) then holds no 36 KiB staging buffer.
+      if (bodyLength <= SMALL_BODY) buffer = new Uint8Array(bodyLength);
+      else {
+        if (this.staging.length < bodyLength) this.staging = new Uint8Array(Math.max(bodyLength, 36 * 1024));
+        buffer = this.staging.subarray(0, bodyLength);
+      }
       payloadOffset = 1;
     } else {
       buffer = new Uint8Array(total);

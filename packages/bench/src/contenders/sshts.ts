@@ -1,6 +1,7 @@
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
-import { type CryptoProvider, KnownHosts, parsePrivateKey, type SFTPClient, SSHClient } from 'sshts';
+import type { SFTPClient, SSHClient } from 'sshts';
+import { type SshtsProvider, sshtsCredentials, sshtsLogin } from './sshts-login.js';
 
 interface Session {
   client: SSHClient;
@@ -20,7 +21,7 @@ export class SshtsSftp {
   private readonly sessions = new Map<string, Session>();
 
   constructor(
-    private readonly provider: 'node' | 'noble',
+    private readonly provider: SshtsProvider,
     private readonly mode: SshtsMode,
   ) {
     this.name = `sshts ${mode === 'get/put' ? 'get/put' : 'streams'} (${provider})`;
@@ -43,24 +44,9 @@ export class SshtsSftp {
     hostKeys: string[];
     ciphers: string[];
   }): Promise<void> {
-    const privateKey = parsePrivateKey(readFileSync(target.privateKeyPath, 'utf8'));
-    const knownHosts = KnownHosts.parse(
-      target.hostKeys.map((k) => `[${target.host}]:${target.port} ${k}\n`).join(''),
-    );
+    const credentials = sshtsCredentials(target);
     for (const cipher of target.ciphers) {
-      const client = new SSHClient({ knownHosts });
-      await client.connect({
-        host: target.host,
-        port: target.port,
-        username: target.user,
-        privateKey,
-        agent: false,
-        lookForKeys: false,
-        algorithms: { cipher: [cipher] },
-        crypto: this.provider as 'node' | 'noble' | CryptoProvider,
-      });
-      const negotiated = client.transport.negotiated.cipher[0];
-      if (negotiated !== cipher) throw new Error(`${this.name} negotiated ${negotiated}, not ${cipher}`);
+      const client = await sshtsLogin(credentials, this.provider, { cipher });
       this.sessions.set(cipher, { client, sftp: await client.openSftp() });
     }
   }

@@ -77,7 +77,7 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
     'PidFile none',
     `UsePAM ${options.keyboardInteractive ? 'yes' : 'no'}`,
     'StrictModes no',
-    'LogLevel DEBUG3',
+    `LogLevel ${options.logLevel ?? 'DEBUG3'}`,
     `AuthorizedKeysFile ${authorizedKeys}`,
     'PubkeyAuthentication yes',
     `PasswordAuthentication ${options.password !== undefined ? 'yes' : 'no'}`,
