@@ -2,8 +2,9 @@
 // - a FaultRelay stops forwarding server → client after auth: our client's keepalive
 //   (keepaliveInterval 500 ms, keepaliveCountMax 2, OpenSSH ServerAlive* semantics) declares the
 //   connection dead with TimeoutError within ~3 s, against OpenSSH sshd and against our server;
-// - the relay stops forwarding client → server after auth: our server's idleTimeout (it has no
-//   keepalive of its own) closes the connection, with our client and with OpenSSH ssh;
+// - the relay stops forwarding client → server after auth: our server's idleTimeout closes the
+//   connection, with our client and with OpenSSH ssh; and its keepaliveInterval
+//   (ClientAliveInterval) declares the silent client dead while a quiet healthy one stays;
 // - slow-loris: a client dribbling its identification one byte per 200 ms, one sending nothing, and
 //   our client's handshake dribbled through the relay, are all dropped by the server's authTimeout
 //   (LoginGraceTime, counted from accept) while a normal client still connects and runs a command;
@@ -128,6 +129,38 @@ describe('stall: relay ↔ our SSHServer', () => {
     expect((error as DisconnectError).description).toMatch(/idle/);
     expect(Date.now() - stalledAt).toBeGreaterThanOrEqual(700);
     await until(() => ours.server.connectionCount === 0, 2000, 'server connectionCount back to 0');
+  });
+
+  it('our server with keepaliveInterval (ClientAliveInterval): client → server stalled after auth: declared dead', async () => {
+    const alive = await startOurServer({ limits: { keepaliveInterval: 400, keepaliveCountMax: 2 } });
+    const aliveRelay = await FaultRelay.start(tcpUpstream(alive.port));
+    try {
+      const linkReady = aliveRelay.link();
+      const client = trustingClient([(await serverHostKey()).publicKey.toString()]);
+      clients.push(client);
+      await client.connect(viaRelay(aliveRelay, { username: USER, password: PASSWORD }));
+      const link = await linkReady;
+      // A quiet but healthy client answers the probes: still connected after several intervals.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(alive.server.connectionCount).toBe(1);
+      const stalledAt = Date.now();
+      link.stall('c2s');
+      const closed = await within(client.transport.connection.closed, 4000, 'our client hearing the verdict');
+      if (!closed.ok) throw closed.error;
+      const elapsed = Date.now() - stalledAt;
+      console.log(`server keepalive verdict after ${elapsed} ms: ${describeError(closed.value.error)}`);
+      // The server's DISCONNECT still reaches the client (only client → server is stalled).
+      expect(closed.value.error).toBeInstanceOf(DisconnectError);
+      expect((closed.value.error as DisconnectError).description).toMatch(/keepalive/);
+      // Two unanswered probes 400 ms apart, the verdict at the third interval: ~1.2 s after the
+      // client's last answer (which came up to one interval before the stall).
+      expect(elapsed).toBeGreaterThanOrEqual(700);
+      expect(elapsed).toBeLessThan(3000);
+      await until(() => alive.server.connectionCount === 0, 2000, 'server connectionCount back to 0');
+    } finally {
+      await aliveRelay.close();
+      await alive.close();
+    }
   });
 
   it.skipIf(!sshTool.available)(

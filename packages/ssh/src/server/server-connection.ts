@@ -78,6 +78,9 @@ export class ServerConnection {
       hostKeys: setup.hostKeys,
       serverSigAlgs: serverSigAlgs(),
       onServiceRequest: (name) => name === 'ssh-userauth' && !this.auth.authenticated,
+      keepalive: setup.limits.keepaliveInterval
+        ? { interval: setup.limits.keepaliveInterval, countMax: setup.limits.keepaliveCountMax ?? 3 }
+        : undefined,
       logger: setup.logger,
     });
     this.closed = this.transport.closed;
@@ -96,6 +99,12 @@ export class ServerConnection {
       void this.closed.then(watched.stop);
     }
     this.driven = driveOverStream(this.transport, stream).finished;
+    const interval = setup.limits.keepaliveInterval;
+    if (interval) {
+      // The sans-I/O core has no clock: tick it a few times per interval, as the client does.
+      const timer = setInterval(() => this.transport.tick(Date.now()), Math.max(10, interval / 4));
+      void this.closed.then(() => clearInterval(timer));
+    }
     void this.transport.handshake().catch(() => {});
     void this.closed.then(() => this.forwarding?.close());
   }

@@ -43,6 +43,14 @@ export interface ServerLimits {
   maxAuthTries?: number;
   /** Milliseconds without traffic either way before a connection is closed (default: none). */
   idleTimeout?: number;
+  /**
+   * OpenSSH ClientAliveInterval, in milliseconds (default: off): after this long with nothing from
+   * an authenticated client, send keepalive@openssh.com wanting a reply; after
+   * `keepaliveCountMax` unanswered probes the client is declared dead (TimeoutError) and dropped.
+   */
+  keepaliveInterval?: number;
+  /** OpenSSH ClientAliveCountMax (default 3). */
+  keepaliveCountMax?: number;
 }
 
 export interface SSHServerOptions {
