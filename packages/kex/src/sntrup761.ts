@@ -117,48 +117,39 @@ function divstepStart(input: Int8Array, scale: number) {
   return { f, g, v, r };
 }
 
-/** Swaps f with g and v with r (the first `vr` entries) when `mask` is -1. */
-function maskedSwap(
-  f: Int32Array,
-  g: Int32Array,
-  v: Int32Array,
-  r: Int32Array,
-  mask: number,
-  vr: number,
-): void {
-  for (let i = 0; i < N; i++) {
-    const t = mask & (f[i]! ^ g[i]!);
-    f[i]! ^= t;
-    g[i]! ^= t;
-  }
-  for (let i = 0; i < vr; i++) {
-    const t = mask & (v[i]! ^ r[i]!);
-    v[i]! ^= t;
-    r[i]! ^= t;
-  }
-}
-
 /** 1/g in R/3, and whether g is invertible. */
 function r3Recip(input: Int8Array): { value: Int8Array; invertible: boolean } {
   const { f, g, v, r } = divstepStart(input, 1);
   let delta = 1;
   for (let step = 0; step < 2 * P - 1; step++) {
     const vr = Math.min(step + 2, N);
-    v.copyWithin(1, 0, vr - 1); // v = x·v
-    v[0] = 0;
     const swap = (-delta >> 31) & nonzeroMask(g[0]!);
     delta = (delta ^ (swap & (delta ^ -delta))) + 1;
-    maskedSwap(f, g, v, r, swap, vr);
-    const f0 = f[0]!;
-    const g0 = g[0]!;
-    // g = (f0·g − g0·f) / x: the constant term cancels, so shift down while computing.
+    // One pass each over f, g and v, r: the masked swap, then g = (f0·g − g0·f) / x (the constant
+    // term cancels, so shift down while computing) and r = f0·r − g0·v with v = x·v.
+    const f0 = f[0]! ^ (swap & (f[0]! ^ g[0]!));
+    const g0 = g[0]! ^ (swap & (f[0]! ^ g[0]!));
+    f[0] = f0;
     for (let i = 1; i < N; i++) {
-      const x = f0 * g[i]! - g0 * f[i]!;
+      const fi = f[i]!;
+      const gi = g[i]!;
+      const t = swap & (fi ^ gi);
+      const nf = fi ^ t;
+      f[i] = nf;
+      const x = f0 * (gi ^ t) - g0 * nf;
       g[i - 1] = x - 3 * ((10923 * x + 16384) >> 15);
     }
     g[P] = 0;
+    // v = x·v first (v's old entries move up by one), swapping with r entry by entry.
+    let carry = 0;
     for (let i = 0; i < vr; i++) {
-      const x = f0 * r[i]! - g0 * v[i]!;
+      const vi = carry;
+      carry = v[i]!;
+      const ri = r[i]!;
+      const t = swap & (vi ^ ri);
+      const nv = vi ^ t;
+      v[i] = nv;
+      const x = f0 * (ri ^ t) - g0 * nv;
       r[i] = x - 3 * ((10923 * x + 16384) >> 15);
     }
   }
@@ -174,20 +165,30 @@ function rqRecip3(input: Int8Array): Int16Array {
   let delta = 1;
   for (let step = 0; step < 2 * P - 1; step++) {
     const vr = Math.min(step + 2, N);
-    v.copyWithin(1, 0, vr - 1);
-    v[0] = 0;
     const swap = (-delta >> 31) & nonzeroMask(g[0]!);
     delta = (delta ^ (swap & (delta ^ -delta))) + 1;
-    maskedSwap(f, g, v, r, swap, vr);
-    const f0 = f[0]!;
-    const g0 = g[0]!;
+    const f0 = f[0]! ^ (swap & (f[0]! ^ g[0]!));
+    const g0 = g[0]! ^ (swap & (f[0]! ^ g[0]!));
+    f[0] = f0;
     for (let i = 1; i < N; i++) {
-      const x = f0 * g[i]! - g0 * f[i]!;
+      const fi = f[i]!;
+      const gi = g[i]!;
+      const t = swap & (fi ^ gi);
+      const nf = fi ^ t;
+      f[i] = nf;
+      const x = f0 * (gi ^ t) - g0 * nf;
       g[i - 1] = x - Q * Math.floor(x * INV_Q + 0.5);
     }
     g[P] = 0;
+    let carry = 0;
     for (let i = 0; i < vr; i++) {
-      const x = f0 * r[i]! - g0 * v[i]!;
+      const vi = carry;
+      carry = v[i]!;
+      const ri = r[i]!;
+      const t = swap & (vi ^ ri);
+      const nv = vi ^ t;
+      v[i] = nv;
+      const x = f0 * (ri ^ t) - g0 * nv;
       r[i] = x - Q * Math.floor(x * INV_Q + 0.5);
     }
   }
