@@ -1,4 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { median } from '../report.js';
+
+// A full collection before each sample, so that what is sampled is what is live, not where the
+// collector's sawtooth happens to be: "memory flat" is then a statement about retention.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 export interface MemorySample {
   rss: number;
@@ -6,10 +13,11 @@ export interface MemorySample {
   heapBuffers: number;
 }
 
-/** Samples process.memoryUsage() every `everyMs` until stop(), which returns the samples. */
+/** Samples process.memoryUsage() after a full GC every `everyMs` until stop(), which returns the samples. */
 export function sampleMemory(everyMs: number): { stop(): MemorySample[] } {
   const samples: MemorySample[] = [];
   const take = () => {
+    gc();
     const m = process.memoryUsage();
     samples.push({ rss: m.rss, heapBuffers: m.heapUsed + m.arrayBuffers });
   };
