@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KeyFormatError,
   parsePrivateKey,
-  parsePublicKey,
   UnsupportedKeyTypeError,
   WrongPassphraseError,
   writeOpenSSHPrivateKey,
