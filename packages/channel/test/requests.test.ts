@@ -166,6 +166,17 @@ describe('global requests from the peer', () => {
     expect(link.take().map((m) => m.type)).toEqual([REQUEST_FAILURE, REQUEST_FAILURE]);
   });
 
+  it('answers a request wanting no reply (hostkeys-00 from sshd) with an IGNORE: the ACK must not wait', () => {
+    const { link, mux } = makeMux();
+    let ignores = 0;
+    Object.assign(link, { sendIgnore: () => ignores++ });
+    mux.handleMessage(peer.global('hostkeys-00@openssh.com', false, new SSHWriter().string('blob').finish()));
+    expect(ignores).toBe(1);
+    mux.handleMessage(peer.global('keepalive@openssh.com', true));
+    expect(ignores).toBe(1); // a reply is sent there anyway
+    expect(link.take().map((m) => m.type)).toEqual([REQUEST_FAILURE]);
+  });
+
   it('keeps replies in order when handlers answer asynchronously and out of order', async () => {
     const { link, mux } = makeMux();
     const first = deferred<boolean>();
