@@ -3,10 +3,10 @@
 // refuses it with `refuseTrivialAuth` (PuTTY's -no-trivial-auth); our server over an in-memory
 // stream plays the malicious side with `none` and with a keyboard-interactive round of no prompts.
 import { generatePrivateKey, type PrivateKey } from '@sshts/keys';
-import type { ByteStream } from '@sshts/transport';
 import { AuthenticationError } from '@sshts/wire';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts, SSHClient, SSHServer, type SSHServerOptions } from '../src/node/index.js';
+import { bytePipe } from './mux-fakes.js';
 
 let hostKey: PrivateKey;
 beforeAll(async () => {
@@ -19,15 +19,6 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-function streamPair(): [ByteStream, ByteStream] {
-  const aToB = new TransformStream<Uint8Array, Uint8Array>();
-  const bToA = new TransformStream<Uint8Array, Uint8Array>();
-  return [
-    { readable: bToA.readable, writable: aToB.writable },
-    { readable: aToB.readable, writable: bToA.writable },
-  ];
-}
-
 /** Connects a fresh client to a server with `auth`; resolves with the client or rejects. */
 async function login(
   auth: SSHServerOptions['auth'],
@@ -39,7 +30,7 @@ async function login(
     exec: async (_command, session) => session.exit(0),
   });
   servers.push(server);
-  const [ours, theirs] = streamPair();
+  const { near: ours, far: theirs } = bytePipe();
   void server.accept(theirs).catch(() => {});
   const client = new SSHClient({ knownHosts: KnownHosts.parse(`* ${hostKey.publicKey}\n`) });
   clients.push(client);

@@ -6,9 +6,10 @@
 
 import { kexMethods } from '@sshts/kex';
 import { generatePrivateKey, type PrivateKey, parsePrivateKey } from '@sshts/keys';
-import { type ByteStream, driveOverStream, TransportConnection } from '@sshts/transport';
+import { driveOverStream, TransportConnection } from '@sshts/transport';
 import { nodeProvider } from '@sshts/transport/node';
 import { KnownHosts, SSHClient, SSHServer } from '../../src/node/index.js';
+import { bytePipe } from '../mux-fakes.js';
 import { type ClientScriptResult, clientScript, fuzzServerOptions } from './scripts.js';
 import type { TranscriptEvent } from './transcript.js';
 
@@ -28,16 +29,6 @@ export type Outcome =
   | { kind: 'completed'; result: unknown; sent: number }
   | { kind: 'failed'; error: unknown; sent: number }
   | { kind: 'hung'; sent: number; detail: string };
-
-/** Two ByteStreams joined back to back, as a socket's two ends. */
-function streamPair(): [ByteStream, ByteStream] {
-  const aToB = new TransformStream<Uint8Array, Uint8Array>();
-  const bToA = new TransformStream<Uint8Array, Uint8Array>();
-  return [
-    { readable: bToA.readable, writable: aToB.writable },
-    { readable: aToB.readable, writable: bToA.writable },
-  ];
-}
 
 /**
  * Plays the peer's events in order. A message of ours of type T moves past the next recorded
@@ -138,7 +129,7 @@ export async function replayIntoClient(
   const host = keys.host;
   // The recorded PK_OK names the recorded key: log in with that one (a throwaway).
   const user = userKey === undefined ? keys.user : parsePrivateKey(userKey);
-  const [ours, theirs] = streamPair();
+  const { near: ours, far: theirs } = bytePipe();
   const standIn = new TransportConnection({
     role: 'server',
     provider: nodeProvider,
@@ -208,7 +199,7 @@ export async function replayIntoServer(
     crypto: 'node',
     ...fuzzServerOptions(),
   });
-  const [ours, theirs] = streamPair();
+  const { near: ours, far: theirs } = bytePipe();
   const served = server.accept(theirs);
   served.catch(() => {});
   const standIn = new TransportConnection({
