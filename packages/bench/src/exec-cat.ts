@@ -9,6 +9,7 @@
  * Environment:
  *   BENCH_MIB          size of the random file in MiB (default 256)
  *   BENCH_ROUNDS       rounds; each figure is the median over them (default 5)
+ *   BENCH_WARMUP       unrecorded rounds first, every contender alike (default 1)
  *   BENCH_CIPHERS      comma-separated ciphers (default chacha20-poly1305@openssh.com,aes128-gcm@openssh.com)
  *   BENCH_CONTENDERS   comma-separated substrings; only contenders whose name contains one run
  *
@@ -24,7 +25,7 @@ import type { Peer } from '@sshts/test-peers';
 import { OpenSshCat } from './contenders/openssh-ssh.js';
 import { Ssh2Cat } from './contenders/ssh2-exec.js';
 import { SshtsCat } from './contenders/sshts-exec.js';
-import { list, positiveInt, rotated, selectContenders } from './env.js';
+import { list, positiveInt, rotated, selectContenders, warmupRounds } from './env.js';
 import { type CatSample, catRatios, catTable } from './exec-cat-report.js';
 import type { CatContender } from './exec-contender.js';
 import { sha256File, writeRandomFile } from './files.js';
@@ -43,6 +44,7 @@ const DEFAULT_CIPHERS = ['chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.co
 async function main(): Promise<void> {
   const mib = positiveInt('BENCH_MIB', 256);
   const rounds = positiveInt('BENCH_ROUNDS', 5);
+  const warmup = warmupRounds();
   const ciphers = list('BENCH_CIPHERS') ?? DEFAULT_CIPHERS;
   const contenders = selectContenders(CONTENDERS.map((make) => make()));
 
@@ -61,15 +63,17 @@ async function main(): Promise<void> {
     }
 
     const samples: CatSample[] = [];
+    let recording = false;
     const timed = async (c: CatContender, op: CatSample['op'], cipher: string, run: () => Promise<void>) => {
       const t0 = performance.now();
       await run();
       const ms = performance.now() - t0;
-      samples.push({ contender: c.name, op, cipher, ms });
+      if (recording) samples.push({ contender: c.name, op, cipher, ms });
       return ms;
     };
 
-    for (let round = 0; round < rounds; round++) {
+    for (let round = -warmup; round < rounds; round++) {
+      recording = round >= 0;
       for (const cipher of ciphers) {
         for (const c of rotated(contenders, round)) {
           const ms = await timed(c, 'cat', cipher, () => c.cat(source, dest, cipher));
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
             : undefined;
           const setup = setupMs === undefined ? '' : `, setup ${setupMs.toFixed(0)} ms`;
           console.error(
-            `round ${round + 1}/${rounds} ${c.name} ${cipher}: ${(mib / (ms / 1000)).toFixed(1)} MiB/s${setup}`,
+            `${recording ? `round ${round + 1}/${rounds}` : 'warm-up'} ${c.name} ${cipher}: ${(mib / (ms / 1000)).toFixed(1)} MiB/s${setup}`,
           );
         }
       }

@@ -10,6 +10,7 @@
  * Environment:
  *   BENCH_MIB          size of the random file in MiB (default 256)
  *   BENCH_ROUNDS       rounds; each reported figure is the median over them (default 5)
+ *   BENCH_WARMUP       unrecorded rounds first, every contender alike (default 1)
  *   BENCH_CIPHERS      comma-separated ciphers (default chacha20-poly1305@openssh.com,aes128-gcm@openssh.com)
  *   BENCH_CONTENDERS   comma-separated substrings; only contenders whose name contains one run
  *
@@ -29,7 +30,7 @@ import type { Contender, SftpBenchTarget } from './contender.js';
 import { OpenSshSftp } from './contenders/openssh-sftp.js';
 import { Ssh2Fast } from './contenders/ssh2.js';
 import { SshtsSftp } from './contenders/sshts.js';
-import { list, positiveInt, rotated, selectContenders } from './env.js';
+import { list, positiveInt, rotated, selectContenders, warmupRounds } from './env.js';
 import { sha256File, writeRandomFile } from './files.js';
 import { rawNobleChacha } from './raw-noble.js';
 import { type Op, ratios, type Sample, summarize, table } from './report.js';
@@ -50,6 +51,7 @@ const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 async function main(): Promise<void> {
   const mib = positiveInt('BENCH_MIB', 256);
   const rounds = positiveInt('BENCH_ROUNDS', 5);
+  const warmup = warmupRounds();
   const ciphers = list('BENCH_CIPHERS') ?? DEFAULT_CIPHERS;
   const contenders = selectContenders(CONTENDERS.map((make) => make()));
 
@@ -73,11 +75,12 @@ async function main(): Promise<void> {
     }
 
     const samples: Sample[] = [];
+    let recording = false;
     const timed = async (c: Contender, op: Op, cipher: string, run: () => Promise<void>) => {
       const t0 = performance.now();
       await run();
       const ms = performance.now() - t0;
-      samples.push({ contender: c.name, op, cipher, ms });
+      if (recording) samples.push({ contender: c.name, op, cipher, ms });
       return ms;
     };
     const verify = async (path: string, what: string) => {
@@ -86,7 +89,8 @@ async function main(): Promise<void> {
       if (actual !== expected) throw new Error(`${what}: SHA-256 ${actual}, expected ${expected}`);
     };
 
-    for (let round = 0; round < rounds; round++) {
+    for (let round = -warmup; round < rounds; round++) {
+      recording = round >= 0;
       const order = rotated(contenders, round);
       for (const cipher of ciphers) {
         for (const c of order) {
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
           const rate = (ms: number) => (mib / (ms / 1000)).toFixed(1);
           const setup = setupMs === undefined ? '' : `, setup ${setupMs.toFixed(0)} ms`;
           console.error(
-            `round ${round + 1}/${rounds} ${c.name} ${cipher}: get ${rate(getMs)}, put ${rate(putMs)} MiB/s${setup}`,
+            `${recording ? `round ${round + 1}/${rounds}` : 'warm-up'} ${c.name} ${cipher}: get ${rate(getMs)}, put ${rate(putMs)} MiB/s${setup}`,
           );
         }
       }

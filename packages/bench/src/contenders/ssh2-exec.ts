@@ -1,7 +1,8 @@
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Client, ClientChannel } from 'ssh2';
 import type { CatContender, CatTarget, ConnectContender } from '../exec-contender.js';
+import { fileSink } from '../files.js';
 import type { SshdLogin } from '../sshd.js';
 import { hostKeyBlobs, type Ssh2Login, ssh2Build, ssh2CryptoNote, ssh2End, ssh2Login } from './ssh2-login.js';
 
@@ -73,7 +74,7 @@ export class Ssh2Cat implements CatContender {
     const channel = await exec(client, 'cat');
     const done = exitedZero(channel, 'cat');
     const input = createReadStream(source, { highWaterMark: SOURCE_CHUNK });
-    const output = createWriteStream(dest);
+    const output = fileSink(dest);
     // Nothing is expected on stderr; left unread it would hold the window.
     channel.stderr.resume();
     channel.pipe(output);

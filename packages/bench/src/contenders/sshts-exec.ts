@@ -1,8 +1,9 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { SSHClient } from 'sshts';
 import type { CatContender, CatTarget, ConnectContender } from '../exec-contender.js';
+import { fileSink } from '../files.js';
 import type { SshdLogin } from '../sshd.js';
 import { type SshtsCredentials, type SshtsProvider, sshtsCredentials, sshtsLogin } from './sshts-login.js';
 
@@ -50,7 +51,7 @@ export class SshtsCat implements CatContender {
       await proc.stdin.end();
     })();
     const reading = (async () => {
-      const output = createWriteStream(dest);
+      const output = fileSink(dest);
       for await (const chunk of proc.stdout) {
         if (!output.write(chunk)) await once(output, 'drain');
       }

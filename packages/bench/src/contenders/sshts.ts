@@ -1,6 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import type { SFTPClient, SSHClient } from 'sshts';
+import { fileSink } from '../files.js';
 import { type SshtsProvider, sshtsCredentials, sshtsLogin } from './sshts-login.js';
 
 interface Session {
@@ -62,9 +63,7 @@ export class SshtsSftp {
   async get(remote: string, local: string, cipher: string): Promise<void> {
     const { sftp } = this.session(cipher);
     if (this.mode === 'get/put') return sftp.get(remote, local);
-    await sftp
-      .createReadStream(remote)
-      .pipeTo(Writable.toWeb(createWriteStream(local)) as WritableStream<Uint8Array>);
+    await sftp.createReadStream(remote).pipeTo(Writable.toWeb(fileSink(local)) as WritableStream<Uint8Array>);
   }
 
   async put(local: string, remote: string, cipher: string): Promise<void> {
