@@ -34,6 +34,15 @@ export interface AesGcm {
   open(iv: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): Uint8Array | undefined;
 }
 
+/** ChaCha20 under one fixed key (the key set up once, not per packet). */
+export interface ChaCha20Keyed {
+  /**
+   * Starts the original ChaCha20's keystream (64-bit nonce) at block `counter`; each `next()`
+   * XORs the following keystream bytes into a new buffer, leaving `data` untouched.
+   */
+  start(nonce: Uint8Array, counter: number): { next(data: Uint8Array): Uint8Array };
+}
+
 export interface CryptoPrimitives {
   /**
    * True when the primitives need buffers whose byteOffset is a multiple of 4 (noble works on
@@ -51,6 +60,15 @@ export interface CryptoPrimitives {
   chacha20(key: Uint8Array, nonce: Uint8Array, counter: number, data: Uint8Array): void;
   /** Poly1305 one-time authenticator of `data` under a 32-byte key, written into `out` (16 bytes). */
   poly1305(key: Uint8Array, data: Uint8Array, out: Uint8Array): void;
+  /**
+   * Optional, offered together with `poly1305Parts` by primitives that cannot work in place and
+   * pay a set-up per call (node:crypto: a cipher object per call, the key imported each time).
+   * chacha20-poly1305@openssh.com then takes one keystream per packet for the Poly1305 key and
+   * the payload, and sends the ciphertext it gets back instead of copying it into the packet.
+   */
+  chacha20Keyed?(key: Uint8Array): ChaCha20Keyed;
+  /** Optional: Poly1305 of the concatenation of `parts` (see `chacha20Keyed`). */
+  poly1305Parts?(key: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array): void;
   /** HMAC with the given hash and key. */
   hmac(hash: HashName, key: Uint8Array): MacFunction;
   /** Fills `out` with cryptographically secure random bytes. */

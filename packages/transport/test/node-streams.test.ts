@@ -1,6 +1,7 @@
 // The Node adapters under src/node: a ByteStream over a socket keeps half-closed connections
 // usable (allowHalfOpen) and ends its reader however the socket goes away.
 import { createServer, type Server, type Socket } from 'node:net';
+import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectTcp, nodeStreamsToByteStream } from '../src/node/index.js';
 
@@ -62,5 +63,28 @@ describe('Node byte streams', () => {
     const stream = await connectTcp('127.0.0.1', port);
     await stream.readable.cancel();
     await new Promise((resolve) => setTimeout(resolve, 20));
+  });
+
+  it('a batch of packet-sized writes made in one turn leaves as one vectored write', async () => {
+    // A sink as slow as a socket: each write completes a tick later, and its high-water mark
+    // (16 KiB, as net.Socket's) is below one 32 KiB packet.
+    const writes: number[] = [];
+    const sink = new Writable({
+      highWaterMark: 16 * 1024,
+      writev(chunks, done) {
+        writes.push(chunks.length);
+        setImmediate(done);
+      },
+      write(_chunk, _encoding, done) {
+        writes.push(1);
+        setImmediate(done);
+      },
+    });
+    const { writable } = nodeStreamsToByteStream(new PassThrough(), sink);
+    const writer = writable.getWriter();
+    const packets = Array.from({ length: 16 }, () => new Uint8Array(32 * 1024));
+    for (const p of packets) await writer.write(p); // as the stream driver does: each awaited
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([16]);
   });
 });

@@ -8,7 +8,7 @@ import { poly1305 } from '@noble/ciphers/_poly1305.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BYTES_PATH, poly1305WasmModuleSource } from '../scripts/poly1305-wasm-source.mjs';
-import { wasmPoly1305 } from '../src/node/poly1305-wasm.js';
+import { wasmPoly1305, wasmPoly1305Parts } from '../src/node/poly1305-wasm.js';
 import { bytesToHex, hexToBytes } from './helpers.js';
 
 const tag = (key: Uint8Array, data: Uint8Array) => {
@@ -98,6 +98,27 @@ describe('WebAssembly Poly1305', () => {
     expect(bytesToHex(out.subarray(18))).toBe('eeee');
     expect(bytesToHex(out.subarray(2, 18))).toBe(bytesToHex(poly1305(data, key)));
     expect(key.every((b) => b === 3) && data.every((b) => b === 9)).toBe(true);
+  });
+
+  it('over parts, equals noble over their concatenation, wherever the cuts fall', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.array(fc.uint8Array({ maxLength: 70 }), { maxLength: 5 }),
+        (key, parts) => {
+          const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+          let at = 0;
+          for (const p of parts) {
+            joined.set(p, at);
+            at += p.length;
+          }
+          const out = new Uint8Array(16);
+          wasmPoly1305Parts(key, parts, out);
+          return bytesToHex(out) === bytesToHex(poly1305(joined, key));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('rejects a key that is not 32 bytes', () => {

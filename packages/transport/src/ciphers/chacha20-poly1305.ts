@@ -5,6 +5,7 @@ import { MacError } from '@sshts/wire';
 import type { AeadCipherAlgorithm, PacketOpener, PacketSealer } from '../cipher.js';
 import { constantTimeEqual } from '../constant-time.js';
 import type { CryptoPrimitives } from '../crypto-primitives.js';
+import { createKeyedOpener, createKeyedSealer } from './chacha20-poly1305-detached.js';
 
 const TAG_LENGTH = 16;
 const BLOCK_SIZE = 8; // OpenSSH pads chacha20-poly1305 packets to 8 bytes (cipher.c)
@@ -105,6 +106,13 @@ export const chacha20Poly1305: AeadCipherAlgorithm = {
   ivLength: 0,
   blockSize: BLOCK_SIZE,
   tagLength: TAG_LENGTH,
-  createSealer: (p, key) => createSealer(p, key),
-  createOpener: (p, key) => createOpener(p, key),
+  // Primitives that cannot work in place (node:crypto) get the variant built for them.
+  createSealer: (p, key) =>
+    p.chacha20Keyed && p.poly1305Parts
+      ? createKeyedSealer(p.chacha20Keyed, p.poly1305Parts, key)
+      : createSealer(p, key),
+  createOpener: (p, key) =>
+    p.chacha20Keyed && p.poly1305Parts
+      ? createKeyedOpener(p.chacha20Keyed, p.poly1305Parts, key)
+      : createOpener(p, key),
 };

@@ -3,6 +3,9 @@
 import type { Readable, Writable } from 'node:stream';
 import type { ByteStream } from '../byte-stream.js';
 
+/** Bytes a Node writable may hold queued before our writes wait for its 'drain'. */
+const WRITE_BUFFER_LIMIT = 1024 * 1024;
+
 /** Wraps a readable and a writable Node stream (the same object for a socket) as a ByteStream. */
 export function nodeStreamsToByteStream(input: Readable, output: Writable): ByteStream {
   let closed = false;
@@ -61,7 +64,11 @@ export function nodeStreamsToByteStream(input: Readable, output: Writable): Byte
         const ok = output.write(chunk, (error) => {
           if (error) reject(error);
         });
-        if (ok) resolve();
+        // A socket's own high-water mark (16 KiB) is below one SSH packet: waiting for 'drain'
+        // whenever write() says false would send every packet of a batch in a syscall of its own
+        // (the cork above releases one chunk, its write completes, 'drain', the next). Up to
+        // WRITE_BUFFER_LIMIT stays queued, so a batch leaves as one writev; beyond it, 'drain'.
+        if (ok || output.writableLength <= WRITE_BUFFER_LIMIT) resolve();
         else output.once('drain', resolve);
       });
     },

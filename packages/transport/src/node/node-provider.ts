@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync } from 'node:crypto';
 import type { CryptoPrimitives, CryptoProvider, HashName } from '../crypto-provider.js';
 import { nobleProvider } from '../noble-provider.js';
-import { wasmPoly1305 } from './poly1305-wasm.js';
+import { wasmPoly1305, wasmPoly1305Parts } from './poly1305-wasm.js';
 
 /** A plain Uint8Array over a Buffer's bytes: Buffer#slice returns a view, not a copy, a trap for callers. */
 function plainView(b: Buffer): Uint8Array {
@@ -78,7 +78,22 @@ export const nodePrimitives: CryptoPrimitives = {
     iv.set(nonce.subarray(0, 8), 8);
     data.set(createCipheriv('chacha20', key, iv).update(data));
   },
+  chacha20Keyed(key) {
+    // A KeyObject once per key: createCipheriv imports a raw key on every call otherwise.
+    const secret = createSecretKey(key);
+    const iv = new Uint8Array(16); // createCipheriv copies it; reused for the next packet
+    const ivView = new DataView(iv.buffer);
+    return {
+      start(nonce, counter) {
+        ivView.setUint32(0, counter, true); // as in chacha20() above
+        iv.set(nonce.subarray(0, 8), 8);
+        const cipher = createCipheriv('chacha20', secret, iv);
+        return { next: (data) => plainView(cipher.update(data)) };
+      },
+    };
+  },
   poly1305: wasmPoly1305,
+  poly1305Parts: wasmPoly1305Parts,
   hmac(hash, key) {
     const secret = createSecretKey(key);
     const name = hmacNames[hash];

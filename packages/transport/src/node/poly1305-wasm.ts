@@ -24,9 +24,19 @@ function load(): { exports: Poly1305Exports; bytes: Uint8Array } {
 
 /** Poly1305 of `data` under the 32-byte one-time `key`, written into `out` (16 bytes). */
 export function wasmPoly1305(key: Uint8Array, data: Uint8Array, out: Uint8Array): void {
+  wasmPoly1305Parts(key, [data], out);
+}
+
+/**
+ * Poly1305 of the concatenation of `parts`, written into `out`: the parts are copied straight into
+ * the module's memory, so a packet held as pieces (length field, ciphertext) needs no join first.
+ */
+export function wasmPoly1305Parts(key: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array): void {
   if (key.length !== 32) throw new RangeError(`Poly1305 key must be 32 bytes, not ${key.length}`);
   instance ??= load();
-  const padded = (data.length + 15) & ~15;
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const padded = (length + 15) & ~15;
   const needed = MESSAGE_OFFSET + padded;
   if (needed > instance.bytes.length) {
     instance.exports.memory.grow(Math.ceil((needed - instance.bytes.length) / PAGE));
@@ -35,11 +45,14 @@ export function wasmPoly1305(key: Uint8Array, data: Uint8Array, out: Uint8Array)
   }
   const mem = instance.bytes;
   mem.set(key, KEY_OFFSET);
-  mem.set(data, MESSAGE_OFFSET);
+  let at = MESSAGE_OFFSET;
+  for (const part of parts) {
+    mem.set(part, at);
+    at += part.length;
+  }
   // RFC 8439 §2.5.1: a last partial block is followed by one 0x01 byte, then zeros to 16 bytes.
-  if (padded !== data.length)
-    mem.fill(0, MESSAGE_OFFSET + data.length + 1, needed)[MESSAGE_OFFSET + data.length] = 1;
-  instance.exports.mac(data.length);
+  if (padded !== length) mem.fill(0, MESSAGE_OFFSET + length + 1, needed)[MESSAGE_OFFSET + length] = 1;
+  instance.exports.mac(length);
   out.set(mem.subarray(TAG_OFFSET, TAG_OFFSET + 16));
   // The one-time key must not outlive the call in the module's memory.
   mem.fill(0, KEY_OFFSET, KEY_OFFSET + 32);
