@@ -8,6 +8,7 @@
 import { SSHError } from '@sshts/wire';
 import type { FileAttributes } from './attributes.js';
 import type { SFTPClient } from './client.js';
+import { CoalescingWriter } from './coalescing-writer.js';
 import { StatusCode } from './constants.js';
 import { clampChunk } from './context.js';
 import { SFTPError, statusError } from './errors.js';
@@ -163,6 +164,7 @@ export async function get(
     const start = o.resume ? ((await local.statIfExists(localPath))?.size ?? 0) : 0;
     const out = await local.open(localPath, 'write', { keep: o.resume, mode: permissions(attrs.mode) });
     let transferred = start;
+    const writer = new CoalescingWriter(out);
     try {
       await readToEnd(
         client.context.session,
@@ -171,10 +173,7 @@ export async function get(
         total,
         rangeOptions(client, o, remote),
         async (offset, parts, n) => {
-          if (out.writeParts) await out.writeParts(parts, offset);
-          else
-            for (let at = offset, i = 0; i < parts.length; at += parts[i]!.length, i++)
-              await out.write(parts[i]!, at);
+          await writer.write(offset, parts, n);
           transferred += n;
           o.onProgress?.(transferred, Math.max(total, transferred));
         },
