@@ -114,29 +114,61 @@ export class Outbound {
       if (p.eof) {
         this.send(encodeRecipientOnly(MessageType.CHANNEL_EOF, this.remoteId));
         this.eofSent = true;
-      } else {
-        while (p.offset < p.data.length) {
-          if (this.window === 0) return;
-          if (this.backpressure?.full()) {
-            this.waitForDrain();
-            return;
-          }
-          const n = Math.min(p.data.length - p.offset, this.window, this.maxPacket);
-          const data = p.data.subarray(p.offset, p.offset + n);
-          if (this.sendParts) this.sendParts([encodeDataHeader(this.remoteId, n, p.dataType), data]);
-          else this.send(encodeData(this.remoteId, data, p.dataType));
-          this.window -= n;
-          p.offset += n;
-        }
+        this.complete(this.head + 1);
+        continue;
       }
-      this.queue[this.head++] = DONE;
-      if (this.head === this.queue.length) {
-        this.queue.length = 0;
-        this.head = 0;
+      if (this.window === 0) return;
+      if (this.backpressure?.full()) {
+        this.waitForDrain();
+        return;
       }
-      p.resolve();
+      // One packet gathers the writes queued after this one while they are data of the same
+      // type: a short write (an SFTP request's header) then rides with the data after it instead
+      // of taking a packet of its own.
+      const limit = Math.min(this.window, this.maxPacket);
+      const parts: Uint8Array[] = [];
+      let n = 0;
+      let done = this.head;
+      for (let i = this.head; i < this.queue.length && n < limit; i++) {
+        const q = this.queue[i]!;
+        if (q.eof || q.dataType !== p.dataType) break;
+        const take = Math.min(q.data.length - q.offset, limit - n);
+        parts.push(q.data.subarray(q.offset, q.offset + take));
+        q.offset += take;
+        n += take;
+        if (q.offset < q.data.length) break;
+        done = i + 1;
+      }
+      if (this.sendParts) this.sendParts([encodeDataHeader(this.remoteId, n, p.dataType), ...parts]);
+      else
+        this.send(encodeData(this.remoteId, parts.length === 1 ? parts[0]! : concat(parts, n), p.dataType));
+      this.window -= n;
+      this.complete(done);
     }
   }
+
+  /** Resolves the writes before index `end`: their last bytes are with the transport. */
+  private complete(end: number): void {
+    while (this.head < end) {
+      const p = this.queue[this.head]!;
+      this.queue[this.head++] = DONE;
+      p.resolve();
+    }
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    }
+  }
+}
+
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 const EMPTY = new Uint8Array(0);

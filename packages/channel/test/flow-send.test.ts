@@ -109,6 +109,36 @@ describe('write() and the peer window', () => {
     expect(flatten(tagged)).toEqual(flatten(written));
   });
 
+  it('gathers writes queued together into full packets, each write resolving with its last byte', async () => {
+    const { link, mux } = makeMux();
+    const channel = await openConfirmed(link, mux, { window: 0, maxPacket: 100 });
+    // A short header then its data (an SFTP WRITE), then more: queued while the window is shut.
+    const writes = [pattern(13, 1), pattern(150, 2), pattern(7, 3), pattern(30, 4)];
+    const pending = writes.map((w) => channel.write(w));
+    mux.handleMessage(peer.adjust(0, 120));
+    expect(dataOf(link.take()).map((m) => m.data?.length)).toEqual([100, 20]);
+    // The first write's bytes are all out; the second's are not.
+    expect([await state(pending[0]!), await state(pending[1]!)]).toEqual(['resolved', 'pending']);
+    mux.handleMessage(peer.adjust(0, 1000));
+    const rest = dataOf(link.take());
+    expect(rest.map((m) => m.data?.length)).toEqual([80]);
+    await Promise.all(pending);
+    // Data and stderr are never gathered into one packet.
+    const second = await openConfirmed(link, mux, { window: 0, maxPacket: 100 });
+    const mixed = [
+      second.write(pattern(5, 5)),
+      second.writeStderr(pattern(5, 6)),
+      second.write(pattern(5, 7)),
+    ];
+    mux.handleMessage(peer.adjust(1, 100));
+    expect(link.take().map((m) => [m.type, m.data?.length])).toEqual([
+      [MessageType.CHANNEL_DATA, 5],
+      [MessageType.CHANNEL_EXTENDED_DATA, 5],
+      [MessageType.CHANNEL_DATA, 5],
+    ]);
+    await Promise.all(mixed);
+  });
+
   it('sends EOF only after all queued data, and end() resolves once it is sent', async () => {
     const { link, mux } = makeMux();
     const channel = await openConfirmed(link, mux, { window: 0 });

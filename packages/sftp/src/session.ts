@@ -117,14 +117,22 @@ export class SftpSession {
     type: number,
     body?: (w: SSHWriter) => void,
     sizeHint = 64,
-    options?: { dataParts?: boolean },
+    options?: { dataParts?: boolean; trailingData?: Uint8Array },
   ): Promise<SftpReply> {
     if (this.failure !== undefined) throw this.failure;
     // The message is built (its data copied) before any wait for a slot: a caller may reuse its
     // buffers as soon as a write it awaited has resolved. The id goes in once a slot is free.
+    // `trailingData` is the exception: the last string field, sent as it is (not copied), for
+    // callers whose buffer nothing changes until the reply (put's own file reads).
+    const trailing = options?.trailingData;
     const w = new SSHWriter(sizeHint + 16).uint32(0).byte(type).uint32(0);
     body?.(w);
-    const message = withLength(w.finish());
+    if (trailing) w.uint32(trailing.length);
+    const message = w.finish();
+    new DataView(message.buffer, message.byteOffset, 4).setUint32(
+      0,
+      message.length - 4 + (trailing?.length ?? 0),
+    );
     while (this.pending.size >= this.maxOutstanding && this.failure === undefined) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -136,6 +144,8 @@ export class SftpSession {
       this.pending.set(id, { resolve, reject, dataParts }),
     );
     this.pipe.write(message).catch((error) => this.fail(asPipeError(error)));
+    // Queued right behind its header, before anything else can be: the pipe keeps the order.
+    if (trailing) this.pipe.write(trailing).catch((error) => this.fail(asPipeError(error)));
     return reply;
   }
 

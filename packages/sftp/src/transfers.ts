@@ -68,6 +68,7 @@ function pipelineFor(
   o: TransferOptions,
   total: number,
   base = 0,
+  ownsData = false,
 ) {
   const { writeChunk, concurrency } = client.context.sizes;
   return new WritePipeline(client.context.session, file.handle, start, {
@@ -76,6 +77,7 @@ function pipelineFor(
     signal: o.signal,
     path: file.path,
     onProgress: o.onProgress ? (written) => o.onProgress!(base + written, total) : undefined,
+    ownsData,
   });
 }
 
@@ -201,14 +203,23 @@ export async function put(
   if (st.isDirectory()) throw new SSHError('EISDIR', `${localPath} is a directory`);
   const input = await local.open(localPath, 'read');
   try {
-    return await uploadFrom(client, remote, o, st.size, st, async (start, push) => {
-      for (let at = start; ; ) {
-        const data = await input.read(LOCAL_READ_SIZE, at);
-        if (data.length === 0) return;
-        await push(data);
-        at += data.length;
-      }
-    });
+    // Every read is a new buffer, never touched again: the WRITEs send it without a copy.
+    return await uploadFrom(
+      client,
+      remote,
+      o,
+      st.size,
+      st,
+      async (start, push) => {
+        for (let at = start; ; ) {
+          const data = await input.read(LOCAL_READ_SIZE, at);
+          if (data.length === 0) return;
+          await push(data);
+          at += data.length;
+        }
+      },
+      true,
+    );
   } finally {
     await input.close().catch(() => {});
   }
@@ -252,6 +263,8 @@ async function uploadFrom(
   size: number | undefined,
   st: LocalStat | undefined,
   produce: (start: number, push: (data: Uint8Array) => Promise<void>) => Promise<void>,
+  /** `produce` pushes buffers of its own that it never changes (see WriteOptions.ownsData). */
+  ownsData = false,
 ): Promise<FileAttributes> {
   o.signal?.throwIfAborted();
   let start = 0;
@@ -263,7 +276,7 @@ async function uploadFrom(
     file = await client.open(remote, 'w', o.mode ?? permissions(st?.mode));
   }
   try {
-    const pipeline = pipelineFor(client, file, start, o, size ?? 0, start);
+    const pipeline = pipelineFor(client, file, start, o, size ?? 0, start, ownsData);
     await produce(start, (data) => pipeline.push(data));
     await pipeline.finish();
     if (o.preserve && st)

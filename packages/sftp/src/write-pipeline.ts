@@ -12,6 +12,11 @@ export interface WriteOptions {
   path?: string;
   /** Called as each write is acknowledged, with the bytes acknowledged so far. */
   onProgress?: (written: number) => void;
+  /**
+   * The pushed buffers are the pipeline's until their WRITEs are answered (nothing else changes
+   * them: put's own file reads), so they are sent as they are instead of copied into each request.
+   */
+  ownsData?: boolean;
 }
 
 /** Writes go to `handle` from `offset` on; push() them in order, then finish(). */
@@ -66,8 +71,11 @@ export class WritePipeline {
     this.session
       .request(
         PacketType.WRITE,
-        (w) => w.string(handle).uint64(offset).string(piece),
-        handle.length + piece.length + 16,
+        this.options.ownsData
+          ? (w) => w.string(handle).uint64(offset)
+          : (w) => w.string(handle).uint64(offset).string(piece),
+        this.options.ownsData ? handle.length + 16 : handle.length + piece.length + 16,
+        this.options.ownsData ? { trailingData: piece } : undefined,
       )
       .then((reply) => {
         expectOk(reply, this.options.path);
