@@ -9,12 +9,10 @@
 // Randomness is injected (the caller's randomBytes), so the KAT's DRBG can drive it.
 import { sha512 } from '@noble/hashes/sha2.js';
 import { decodeVector, encodeVector } from './sntrup761-encoding.js';
+import { f3Freeze, fqFreeze, P, Q, r3Mul, r3Recip, rqMulSmall, rqRecip3 } from './sntrup761-poly.js';
 
-const P = 761;
-const Q = 4591;
 const W = 286;
 const Q12 = (Q - 1) / 2; // 2295
-const INV_Q = 1 / Q;
 /** Rounded coefficients are multiples of 3 in [-Q12, Q12]; encoded as (c + Q12) / 3 < 1531. */
 const ROUNDED_MODULUS = (Q + 2) / 3;
 
@@ -30,172 +28,11 @@ export const SNTRUP761_SHARED_SECRET_BYTES = HASH_BYTES;
 /** Random bytes: exactly `length` of them. */
 export type RandomSource = (length: number) => Uint8Array;
 
-// ----- arithmetic mod q and mod 3, on representatives centred on zero
-
-/** x mod q in [-Q12, Q12], for |x| < 2^40. Multiply-and-floor, no division, no branch. */
-function fqFreeze(x: number): number {
-  return x - Q * Math.floor(x * INV_Q + 0.5);
-}
-
-/** x mod 3 in {-1, 0, 1}, for |x| < 2^14 (a Barrett step with 2^15 / 3 ≈ 10923). */
-function f3Freeze(x: number): number {
-  return x - 3 * ((10923 * x + 16384) >> 15);
-}
-
-/** 1/a in F_q as a^(q-2); the exponent is public, so its bits may steer the loop. */
-function fqRecip(a: number): number {
-  let result = 1;
-  let base = fqFreeze(a);
-  for (let e = Q - 2; e > 0; e >>>= 1) {
-    if (e & 1) result = fqFreeze(result * base);
-    base = fqFreeze(base * base);
-  }
-  return result;
-}
+// ----- arithmetic mod q and mod 3 and in the rings R/q and R/3: see sntrup761-poly.ts
 
 /** -1 when x ≠ 0, else 0 (x a 32-bit integer). */
 function nonzeroMask(x: number): number {
   return (x | -x) >> 31;
-}
-
-// ----- the rings R/q and R/3, with R = Z[x]/(x^p - x - 1)
-
-/** The product a·b before reduction (2p-1 coefficients), b small. Schoolbook; no zero skipping. */
-function rawProduct(a: Int16Array | Int8Array, b: Int8Array): Int32Array {
-  const out = new Int32Array(2 * P - 1);
-  for (let i = 0; i < P; i++) {
-    const ai = a[i]!;
-    const row = out.subarray(i, i + P);
-    for (let j = 0; j < P; j++) row[j]! += ai * b[j]!;
-  }
-  // x^k = x^(k-p) · (x + 1) for k ≥ p: fold the top down, highest first.
-  for (let k = 2 * P - 2; k >= P; k--) {
-    const c = out[k]!;
-    out[k - P]! += c;
-    out[k - P + 1]! += c;
-  }
-  return out;
-}
-
-/** a·b in R/q, a in R/q, b small. */
-function rqMulSmall(a: Int16Array, b: Int8Array): Int16Array {
-  const prod = rawProduct(a, b);
-  const out = new Int16Array(P);
-  for (let i = 0; i < P; i++) out[i] = fqFreeze(prod[i]!);
-  return out;
-}
-
-/** a·b in R/3. */
-function r3Mul(a: Int8Array, b: Int8Array): Int8Array {
-  const prod = rawProduct(a, b);
-  const out = new Int8Array(P);
-  for (let i = 0; i < P; i++) out[i] = f3Freeze(prod[i]!);
-  return out;
-}
-
-// Reciprocals by Bernstein–Yang divsteps on reversed polynomials ("Fast constant-time gcd
-// computation and modular inversion", as the NTRU Prime specification uses it): 2p−1 steps whatever
-// the input, every swap by mask. f starts as x^p − x − 1 reversed, g as the input reversed; after
-// the steps, delta = 0 exactly when the input was invertible, and v reversed, divided by f's
-// constant term, is the reciprocal (times r's starting value). One copy per modulus, so that each
-// inner loop is monomorphic with its reduction inlined. After step s, v and r have nonzero
-// coefficients at indices ≤ s only (v is multiplied by x each step): the loops over them stop
-// there, a bound that depends on s alone.
-
-const N = P + 1;
-
-function divstepStart(input: Int8Array, scale: number) {
-  const f = new Int32Array(N);
-  f[0] = 1;
-  f[P - 1] = -1;
-  f[P] = -1;
-  const g = new Int32Array(N);
-  for (let i = 0; i < P; i++) g[P - 1 - i] = input[i]!;
-  const v = new Int32Array(N);
-  const r = new Int32Array(N);
-  r[0] = scale;
-  return { f, g, v, r };
-}
-
-/** 1/g in R/3, and whether g is invertible. */
-function r3Recip(input: Int8Array): { value: Int8Array; invertible: boolean } {
-  const { f, g, v, r } = divstepStart(input, 1);
-  let delta = 1;
-  for (let step = 0; step < 2 * P - 1; step++) {
-    const vr = Math.min(step + 2, N);
-    const swap = (-delta >> 31) & nonzeroMask(g[0]!);
-    delta = (delta ^ (swap & (delta ^ -delta))) + 1;
-    // One pass each over f, g and v, r: the masked swap, then g = (f0·g − g0·f) / x (the constant
-    // term cancels, so shift down while computing) and r = f0·r − g0·v with v = x·v.
-    const f0 = f[0]! ^ (swap & (f[0]! ^ g[0]!));
-    const g0 = g[0]! ^ (swap & (f[0]! ^ g[0]!));
-    f[0] = f0;
-    for (let i = 1; i < N; i++) {
-      const fi = f[i]!;
-      const gi = g[i]!;
-      const t = swap & (fi ^ gi);
-      const nf = fi ^ t;
-      f[i] = nf;
-      const x = f0 * (gi ^ t) - g0 * nf;
-      g[i - 1] = x - 3 * ((10923 * x + 16384) >> 15);
-    }
-    g[P] = 0;
-    // v = x·v first (v's old entries move up by one), swapping with r entry by entry.
-    let carry = 0;
-    for (let i = 0; i < vr; i++) {
-      const vi = carry;
-      carry = v[i]!;
-      const ri = r[i]!;
-      const t = swap & (vi ^ ri);
-      const nv = vi ^ t;
-      v[i] = nv;
-      const x = f0 * (ri ^ t) - g0 * nv;
-      r[i] = x - 3 * ((10923 * x + 16384) >> 15);
-    }
-  }
-  const s = f[0]!; // ±1, its own reciprocal
-  const value = new Int8Array(P);
-  for (let i = 0; i < P; i++) value[i] = s * v[P - 1 - i]!;
-  return { value, invertible: delta === 0 };
-}
-
-/** 1/(3f) in R/q; f short is always invertible (R/q is a field: x^p − x − 1 is irreducible mod q). */
-function rqRecip3(input: Int8Array): Int16Array {
-  const { f, g, v, r } = divstepStart(input, fqRecip(3));
-  let delta = 1;
-  for (let step = 0; step < 2 * P - 1; step++) {
-    const vr = Math.min(step + 2, N);
-    const swap = (-delta >> 31) & nonzeroMask(g[0]!);
-    delta = (delta ^ (swap & (delta ^ -delta))) + 1;
-    const f0 = f[0]! ^ (swap & (f[0]! ^ g[0]!));
-    const g0 = g[0]! ^ (swap & (f[0]! ^ g[0]!));
-    f[0] = f0;
-    for (let i = 1; i < N; i++) {
-      const fi = f[i]!;
-      const gi = g[i]!;
-      const t = swap & (fi ^ gi);
-      const nf = fi ^ t;
-      f[i] = nf;
-      const x = f0 * (gi ^ t) - g0 * nf;
-      g[i - 1] = x - Q * Math.floor(x * INV_Q + 0.5);
-    }
-    g[P] = 0;
-    let carry = 0;
-    for (let i = 0; i < vr; i++) {
-      const vi = carry;
-      carry = v[i]!;
-      const ri = r[i]!;
-      const t = swap & (vi ^ ri);
-      const nv = vi ^ t;
-      v[i] = nv;
-      const x = f0 * (ri ^ t) - g0 * nv;
-      r[i] = x - Q * Math.floor(x * INV_Q + 0.5);
-    }
-  }
-  const s = fqRecip(f[0]!);
-  const value = new Int16Array(P);
-  for (let i = 0; i < P; i++) value[i] = fqFreeze(s * v[P - 1 - i]!);
-  return value;
 }
 
 // ----- randomness (the order and sizes of the draws are the reference KEM's)
