@@ -8,7 +8,6 @@
 import { SSHError } from '@sshts/wire';
 import type { FileAttributes } from './attributes.js';
 import type { SFTPClient } from './client.js';
-import { CoalescingWriter } from './coalescing-writer.js';
 import { StatusCode } from './constants.js';
 import { clampChunk } from './context.js';
 import { SFTPError, statusError } from './errors.js';
@@ -166,7 +165,6 @@ export async function get(
     const start = o.resume ? ((await local.statIfExists(localPath))?.size ?? 0) : 0;
     const out = await local.open(localPath, 'write', { keep: o.resume, mode: permissions(attrs.mode) });
     let transferred = start;
-    const writer = new CoalescingWriter(out);
     try {
       await readToEnd(
         client.context.session,
@@ -175,7 +173,10 @@ export async function get(
         total,
         rangeOptions(client, o, remote),
         async (offset, parts, n) => {
-          await writer.write(offset, parts, n);
+          if (out.writeParts) await out.writeParts(parts, offset);
+          else
+            for (let at = offset, i = 0; i < parts.length; at += parts[i]!.length, i++)
+              await out.write(parts[i]!, at);
           transferred += n;
           o.onProgress?.(transferred, Math.max(total, transferred));
         },
