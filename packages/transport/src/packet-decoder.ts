@@ -18,6 +18,8 @@ export interface PacketDecoderOptions {
 
 /** Packets up to this size that straddle chunks are gathered in one reused buffer. */
 const REUSED_ASSEMBLY_SIZE = 36 * 1024;
+/** With in-place primitives, packets above this size get a buffer of their own instead. */
+const OWN_BUFFER_FROM = 4 * 1024;
 
 export class PacketDecoder {
   private opener: PacketOpener;
@@ -32,6 +34,8 @@ export class PacketDecoder {
   private assembly: Uint8Array | undefined;
   private readonly maxPacketLength: number;
   private readonly aligned: boolean;
+  /** The primitives decrypt in place (they need aligned buffers: noble), not into new buffers. */
+  private readonly inPlace: boolean;
   /** The sequence number of the packet `next()` returned last (for SSH_MSG_UNIMPLEMENTED). */
   lastSequenceNumber = -1;
   /**
@@ -55,6 +59,7 @@ export class PacketDecoder {
     this.maxPacketLength = options.maxPacketLength ?? DEFAULT_MAX_INCOMING_PACKET_LENGTH;
     if (this.maxPacketLength < 35000 - 4) throw new RangeError('maxPacketLength below the RFC 4253 minimum');
     this.aligned = primitives.alignedBuffers;
+    this.inPlace = primitives.alignedBuffers;
     this.seq = (options.initialSequenceNumber ?? 0) >>> 0;
   }
 
@@ -158,9 +163,11 @@ export class PacketDecoder {
       this.consume(n);
       return view;
     }
-    if (n > REUSED_ASSEMBLY_SIZE) {
+    if (n > REUSED_ASSEMBLY_SIZE || (this.inPlace && n > OWN_BUFFER_FROM)) {
       // A large packet gets a buffer of its own: it is copied once here and its payload can be
-      // kept as it is (the copy a consumer would make is the same size as this one).
+      // kept as it is (the copy a consumer would make is the same size as this one). So does a
+      // bulk packet when the primitives decrypt in place (noble): its payload would stay in the
+      // reused buffer, and the channel would copy it a second time to keep it.
       const own = new Uint8Array(n);
       this.copyOut(own);
       this.consume(n);

@@ -55,4 +55,27 @@ describe('payload ownership', () => {
     expect(sawShared).toBe(true);
     expect(sawOwned).toBe(true);
   });
+
+  it('with in-place primitives (noble), a bulk packet cut across chunks is not left shared', () => {
+    // Its payload would otherwise sit in the reused buffer, and the channel copy it a second time.
+    const noble = providers.find((p) => p.primitives.alignedBuffers)!;
+    const { cipher, mac } = allSuites().find((s) => s.cipher.name === 'chacha20-poly1305@openssh.com')!;
+    const keys = keysFor(cipher, mac);
+    const encoder = new PacketEncoder(noble.primitives);
+    const decoder = new PacketDecoder(noble.primitives);
+    encoder.setKeys(keys);
+    decoder.setKeys(keys);
+    const bulk = new Uint8Array(32 * 1024).fill(7);
+    const small = new Uint8Array(100).fill(9);
+    const wire = [encoder.encode(bulk), encoder.encode(small)];
+    const shared: boolean[] = [];
+    for (const w of wire) {
+      const cut = Math.floor(w.length / 2) + 1; // straddles two chunks, the second unaligned
+      decoder.push(w.slice(0, cut));
+      decoder.push(w.slice(cut));
+      expect(decoder.next()).toBeDefined();
+      shared.push(decoder.lastPayloadShared);
+    }
+    expect(shared).toEqual([false, true]);
+  });
 });
