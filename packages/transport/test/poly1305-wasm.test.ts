@@ -81,6 +81,42 @@ describe('WebAssembly Poly1305', () => {
     }
   });
 
+  // The three-lane part (two SIMD lanes and a scalar one, 48 bytes a step) starts at 240 bytes and
+  // leaves up to two full blocks and the partial one to the scalar loop: every length to well past
+  // the threshold, and around 32 KiB, hits each split. All-0xff keys clamp r to its largest limbs
+  // and all-0xff data gives the largest message limbs, so a carry that the lazy reduction drops or
+  // a sum that overflows 64 bits would show.
+  it('agrees with noble at every length from 0 to 400 bytes, random and extreme', () => {
+    const random = fc.sample(fc.uint8Array({ minLength: 32 + 400, maxLength: 32 + 400 }), {
+      numRuns: 3,
+      seed: 1,
+    });
+    for (let length = 0; length <= 400; length++) {
+      const cases: [Uint8Array, Uint8Array][] = [
+        [new Uint8Array(32).fill(0xff), new Uint8Array(length).fill(0xff)],
+        [new Uint8Array(32).fill(0xff, 0, 16), new Uint8Array(length).fill(0xff)],
+        ...random.map((r): [Uint8Array, Uint8Array] => [r.subarray(0, 32), r.subarray(32, 32 + length)]),
+      ];
+      for (const [key, data] of cases) {
+        expect(tag(key, data), `${length} bytes`).toBe(bytesToHex(poly1305(data, key)));
+      }
+    }
+  });
+
+  it('agrees with noble on 32 KiB ± 1..48 bytes, random and extreme', () => {
+    const random = new Uint8Array(32 + 32_768 + 48).map((_, k) => (k * 2_654_435_761) >>> 24);
+    const ones = new Uint8Array(32_768 + 48).fill(0xff);
+    const onesKey = new Uint8Array(32).fill(0xff);
+    for (let delta = -48; delta <= 48; delta++) {
+      const length = 32_768 + delta;
+      const key = random.subarray(0, 32);
+      const data = random.subarray(32, 32 + length);
+      expect(tag(key, data), `random, ${length} bytes`).toBe(bytesToHex(poly1305(data, key)));
+      const max = ones.subarray(0, length);
+      expect(tag(onesKey, max), `0xff, ${length} bytes`).toBe(bytesToHex(poly1305(max, onesKey)));
+    }
+  });
+
   it('handles messages longer than its first memory page, then short ones again', () => {
     const key = new Uint8Array(32).map((_, i) => i * 7);
     for (const length of [65_536 - 64, 65_536, 300_000, 17, 32_768 + 5]) {

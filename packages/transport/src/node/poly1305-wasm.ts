@@ -16,7 +16,7 @@ interface Poly1305Exports {
 let instance: { exports: Poly1305Exports; bytes: Uint8Array } | undefined;
 
 function load(): { exports: Poly1305Exports; bytes: Uint8Array } {
-  // Synchronous compile: the module is ~1 KB, and the provider's primitives are synchronous.
+  // Synchronous compile: the module is ~3 KB, and the provider's primitives are synchronous.
   const module = new WebAssembly.Module(Buffer.from(POLY1305_WASM_BASE64, 'base64'));
   const exports = new WebAssembly.Instance(module).exports as unknown as Poly1305Exports;
   return { exports, bytes: new Uint8Array(exports.memory.buffer) };
