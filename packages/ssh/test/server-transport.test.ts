@@ -97,7 +97,11 @@ describe('the server role against our client', () => {
     const client = new Transport(stream, { timeout: 30_000 });
     await client.startClient({ verifyHostKey: () => true });
     await client.rekey();
+    // The client is done once the server's NEWKEYS arrives; the server only once the client's
+    // does. A rekey() before that would join the exchange still in progress, not start another.
+    await server.whenKexDone();
     await server.rekey();
+    await client.connection.whenKexDone();
     expect(client.connection.kexCount).toBe(3);
     expect(server.kexCount).toBe(3);
     expect(client.connection.peerInitiatedKexCount).toBe(1);

@@ -428,7 +428,10 @@ export class TransportConnectionCore {
     });
   }
 
-  /** Starts a key exchange now (RFC 4253 §9); resolves when it is complete. */
+  /**
+   * Starts a key exchange now (RFC 4253 §9); resolves when it is complete. Called while one is
+   * still in progress (on this side: until the peer's NEWKEYS arrives), it joins that one.
+   */
   rekey(): Promise<void> {
     if (this.isClosed) return Promise.reject(CLOSED());
     if (this.kexCount === 0) return this.ready;
