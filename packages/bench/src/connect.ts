@@ -12,7 +12,8 @@
  *   BENCH_CONNECTIONS   connections per contender per round (default 50)
  *   BENCH_CONTENDERS    comma-separated substrings; only contenders whose name contains one run
  *
- * The contender order rotates from round to round. Each connection is timed on its own; the
+ * The contenders take turns connection by connection, the order rotating at every turn, so that
+ * the machine's drift hits all alike. Each connection is timed on its own; the
  * report gives the median, min and max per connection over all rounds, the total, the kex each
  * contender negotiated, and one JSON line (`{"bench":"connect",…}`) for machines.
  */
@@ -54,19 +55,24 @@ async function main(): Promise<void> {
 
     const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const c of rotated(contenders, round)) {
-        const mine = samples.get(c.name)!;
-        const t0 = performance.now();
-        for (let i = 0; i < perRound; i++) {
+      const t0 = performance.now();
+      // Interleaved, connection by connection, the order rotating each time: a contender's 50
+      // connections in one block would take whatever this shared machine did during that block
+      // (blocks drifted 10 % apart); interleaved, every contender sees the same moments.
+      for (let i = 0; i < perRound; i++) {
+        for (const c of rotated(contenders, round * perRound + i)) {
           const t = performance.now();
           await c.once();
-          mine.push(performance.now() - t);
+          samples.get(c.name)!.push(performance.now() - t);
         }
-        const s = spread(mine.slice(-perRound));
-        console.error(
-          `round ${round + 1}/${rounds} ${c.name}: ${perRound} in ${(performance.now() - t0).toFixed(0)} ms, median ${s.medianMs.toFixed(1)} ms (${c.kex() ?? '?'})`,
-        );
       }
+      const medians = contenders.map(
+        (c) =>
+          `${c.name} ${spread(samples.get(c.name)!.slice(-perRound)).medianMs.toFixed(1)} ms (${c.kex() ?? '?'})`,
+      );
+      console.error(
+        `round ${round + 1}/${rounds}: ${perRound} connections each in ${(performance.now() - t0).toFixed(0)} ms; medians ${medians.join(', ')}`,
+      );
     }
 
     const rows = contenders.map((c) => ({

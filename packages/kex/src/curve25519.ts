@@ -8,7 +8,7 @@ function curve25519Method(name: string): KexMethod {
   return oneRoundMethod({
     name,
     hash: 'sha256',
-    agreement: () => x25519Agreement,
+    agreement: (_peer, context) => x25519Agreement(context),
     messages: { init: 'KEX_ECDH_INIT', reply: 'KEX_ECDH_REPLY' },
     fields: { client: 'Q_C', server: 'Q_S' },
   });

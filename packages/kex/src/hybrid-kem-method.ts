@@ -10,7 +10,6 @@
 //
 // K is an SSH string (not an mpint) both in H and in the key derivation. Both blobs must have
 // exactly their lengths; the X25519 result must not be all zeros.
-import { x25519 } from '@noble/curves/ed25519.js';
 import type {
   HashName,
   KexContext,
@@ -25,7 +24,7 @@ import { exchangeHash } from './exchange-hash.js';
 import { digest } from './hash.js';
 import type { RandomBytes } from './key-agreement.js';
 import { buildMessage, closeMessage, openMessage, unexpectedMessage } from './message.js';
-import { assertNonZeroSecret } from './x25519.js';
+import { x25519Ephemeral } from './x25519.js';
 
 const INIT = 30;
 const REPLY = 31;
@@ -60,23 +59,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-function x25519Secret(randomBytes: RandomBytes): Uint8Array {
-  const secret = randomBytes(X25519_BYTES).slice();
-  if (secret.length !== X25519_BYTES) throw new RangeError('randomBytes returned the wrong length');
-  return secret;
-}
-
-function x25519Shared(secret: Uint8Array, peer: Uint8Array): Uint8Array {
-  let shared: Uint8Array;
-  try {
-    shared = x25519.getSharedSecret(secret, peer);
-  } catch (cause) {
-    throw kexFailed('X25519 public value is a low-order point', cause);
-  }
-  assertNonZeroSecret(shared);
-  return shared;
-}
-
 /** K in its wire encoding: string HASH(kem secret ‖ x25519 secret). */
 function hybridSecret(hash: HashName, kemSecret: Uint8Array, ecdhSecret: Uint8Array): Uint8Array {
   const k = digest(hash, concat(kemSecret, ecdhSecret));
@@ -92,7 +74,7 @@ function hashFields(clientInit: Uint8Array, serverReply: Uint8Array) {
 class HybridClient implements KexExchange {
   #state: 'new' | 'reply' | 'done' = 'new';
   #kemSecret: Uint8Array | undefined;
-  #ecdhSecret: Uint8Array | undefined;
+  #ecdh: ReturnType<typeof x25519Ephemeral> | undefined;
   #init: Uint8Array | undefined;
 
   constructor(
@@ -105,16 +87,16 @@ class HybridClient implements KexExchange {
     const random = (n: number) => this.context.randomBytes(n);
     const { publicKey, secretKey } = this.spec.kem.keyPair(random);
     this.#kemSecret = secretKey;
-    this.#ecdhSecret = x25519Secret(random);
-    this.#init = concat(publicKey, x25519.getPublicKey(this.#ecdhSecret));
+    this.#ecdh = x25519Ephemeral(this.context);
+    this.#init = concat(publicKey, this.#ecdh.publicKey);
     this.#state = 'reply';
     const init = this.#init;
     return [buildMessage(INIT, (w) => w.string(init))];
   }
 
   receive(payload: Uint8Array): KexStep {
-    const [kemSecret, ecdhSecret, init] = [this.#kemSecret, this.#ecdhSecret, this.#init];
-    if (this.#state !== 'reply' || !kemSecret || !ecdhSecret || !init)
+    const [kemSecret, ecdh, init] = [this.#kemSecret, this.#ecdh, this.#init];
+    if (this.#state !== 'reply' || !kemSecret || !ecdh || !init)
       throw unexpectedMessage(payload, `in state ${this.#state}`);
     this.#state = 'done';
     const { kem, hash } = this.spec;
@@ -129,7 +111,7 @@ class HybridClient implements KexExchange {
       );
     }
     const kemShared = kem.decapsulate(reply.subarray(0, kem.cipherTextBytes), kemSecret);
-    const ecdhShared = x25519Shared(ecdhSecret, reply.subarray(kem.cipherTextBytes));
+    const ecdhShared = ecdh.agree(reply.subarray(kem.cipherTextBytes));
     const sharedSecret = hybridSecret(hash, kemShared, ecdhShared);
     const H = exchangeHash(
       hash,
@@ -173,9 +155,9 @@ class HybridServer implements KexExchange {
     } catch (cause) {
       throw kexFailed(`${kem.name} public key rejected`, cause);
     }
-    const ecdhSecret = x25519Secret(random);
-    const ecdhShared = x25519Shared(ecdhSecret, init.subarray(kem.publicKeyBytes));
-    const reply = concat(encapsulated.cipherText, x25519.getPublicKey(ecdhSecret));
+    const ecdh = x25519Ephemeral(this.context);
+    const ecdhShared = ecdh.agree(init.subarray(kem.publicKeyBytes));
+    const reply = concat(encapsulated.cipherText, ecdh.publicKey);
     const sharedSecret = hybridSecret(hash, encapsulated.sharedSecret, ecdhShared);
     const hostKeyBlob = this.context.hostKeyBlob;
     const H = exchangeHash(

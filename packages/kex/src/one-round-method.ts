@@ -23,7 +23,7 @@ export interface OneRoundSpec {
   readonly hash: HashName;
   readonly legacy?: boolean;
   /** Makes the key agreement for one side; `peer` is who sent the value it will receive. */
-  readonly agreement: (peer: 'client' | 'server') => KeyAgreement;
+  readonly agreement: (peer: 'client' | 'server', context: KexContext) => KeyAgreement;
   /** Message names for errors, e.g. `KEX_ECDH_INIT` / `KEX_ECDH_REPLY`. */
   readonly messages: { readonly init: string; readonly reply: string };
   /** Field names for errors, e.g. `Q_C` / `Q_S` or `e` / `f`. */
@@ -41,7 +41,7 @@ class OneRoundClient implements KexExchange {
 
   start(): Uint8Array[] {
     if (this.#state !== 'new') throw new Error('key exchange already started');
-    const key = this.spec.agreement('server').generate((n) => this.context.randomBytes(n));
+    const key = this.spec.agreement('server', this.context).generate((n) => this.context.randomBytes(n));
     this.#key = key;
     this.#state = 'reply';
     return [buildMessage(INIT, (w) => w.string(key.publicValue))];
@@ -92,7 +92,7 @@ class OneRoundServer implements KexExchange {
     const r = openMessage(payload, INIT, messages.init);
     const clientValue = r.string(fields.client);
     closeMessage(r, messages.init);
-    const key = this.spec.agreement('client').generate((n) => this.context.randomBytes(n));
+    const key = this.spec.agreement('client', this.context).generate((n) => this.context.randomBytes(n));
     const agreed = key.agree(clientValue);
     const hostKeyBlob = this.context.hostKeyBlob;
     const H = exchangeHash(

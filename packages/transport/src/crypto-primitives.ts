@@ -43,6 +43,14 @@ export interface ChaCha20Keyed {
   start(nonce: Uint8Array, counter: number): { next(data: Uint8Array): Uint8Array };
 }
 
+/** One ephemeral X25519 key pair (RFC 7748 §6.1), for one key exchange. */
+export interface X25519KeyPair {
+  /** Our 32-byte public value. */
+  readonly publicKey: Uint8Array;
+  /** The raw 32-byte shared secret with the peer's public value; throws for a value it rejects. */
+  sharedSecret(peerPublicKey: Uint8Array): Uint8Array;
+}
+
 export interface CryptoPrimitives {
   /**
    * True when the primitives need buffers whose byteOffset is a multiple of 4 (noble works on
@@ -69,6 +77,19 @@ export interface CryptoPrimitives {
   chacha20Keyed?(key: Uint8Array): ChaCha20Keyed;
   /** Optional: Poly1305 of the concatenation of `parts` (see `chacha20Keyed`). */
   poly1305Parts?(key: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array): void;
+  /**
+   * Optional: a fresh X25519 key pair whose secret the primitive draws from its own CSPRNG and
+   * never shows (node:crypto: importing a raw secret costs more than the key agreement itself).
+   * Without it the key exchange runs noble's X25519 on bytes from `randomFill`.
+   */
+  x25519KeyPair?(): X25519KeyPair;
+  /**
+   * Optional: Ed25519 verification (RFC 8032 §5.1.7) of a 64-byte signature under a 32-byte
+   * public key, used for the server's signature over the exchange hash. It must refuse everything
+   * the strict noble check refuses (non-canonical encodings, S ≥ L, small-order keys); it may
+   * refuse more. Without it the host key verifies with noble.
+   */
+  ed25519Verify?(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean;
   /** HMAC with the given hash and key. */
   hmac(hash: HashName, key: Uint8Array): MacFunction;
   /** Fills `out` with cryptographically secure random bytes. */

@@ -6,7 +6,14 @@ import type { CipherAlgorithm } from './cipher.js';
 import type { CryptoPrimitives } from './crypto-primitives.js';
 import type { MacAlgorithm } from './mac.js';
 
-export type { AesGcm, CryptoPrimitives, HashName, MacFunction, StreamCipher } from './crypto-primitives.js';
+export type {
+  AesGcm,
+  CryptoPrimitives,
+  HashName,
+  MacFunction,
+  StreamCipher,
+  X25519KeyPair,
+} from './crypto-primitives.js';
 
 export interface CryptoProvider {
   /** A short name for logs: "noble", "node". */

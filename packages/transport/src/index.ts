@@ -22,6 +22,7 @@ export type {
   HashName,
   MacFunction,
   StreamCipher,
+  X25519KeyPair,
 } from './crypto-provider.js';
 export { defaultHostKeySupport } from './default-host-keys.js';
 export type { GlobalReply } from './global-requests.js';

@@ -2,12 +2,17 @@
 // negotiates, frames messages and derives keys; a method runs its own messages (numbers 30–49),
 // computes the shared secret K and the exchange hash H. Methods live in @sshts/kex and are handed
 // to the transport (it may not import that package: ARCHITECTURE.md layers).
-import type { HashName } from './crypto-primitives.js';
+import type { HashName, X25519KeyPair } from './crypto-primitives.js';
 
 /** What a method needs from the transport for one key exchange. */
 export interface KexContext {
   /** Cryptographically secure random bytes. */
   randomBytes(length: number): Uint8Array;
+  /**
+   * The provider's X25519 key pairs (CryptoPrimitives.x25519KeyPair), when it has them; methods
+   * using X25519 take their ephemeral key from here instead of from `randomBytes`.
+   */
+  readonly x25519KeyPair?: () => X25519KeyPair;
   /**
    * `string V_C || string V_S || string I_C || string I_S`, already SSH-encoded: the identification
    * strings without CR LF and the exact KEXINIT payloads. Every method's H starts with these.

@@ -1,9 +1,11 @@
 // One key exchange (RFC 4253 §7): from the two KEXINITs to the derived keys. The connection state
 // machine (transport-connection.ts) feeds it the method messages and sends what it returns.
+
 import type { PublicKey, Signer } from '@sshts/keys';
 import { HostKeyError, NegotiationError, ProtocolError, SSHWriter } from '@sshts/wire';
 import type { CipherAlgorithm } from './cipher.js';
 import type { CryptoProvider } from './crypto-provider.js';
+import { verifyHostSignature } from './host-key-signature.js';
 import type { HostKeySupport } from './host-key-support.js';
 import type { KexExchange, KexMethod, KexResult } from './kex-method.js';
 import type { KexInit } from './kexinit.js';
@@ -82,8 +84,10 @@ export class KexRound {
         ? [input.localIdentification, input.remoteIdentification]
         : [input.remoteIdentification, input.localIdentification];
     prefix.string(vc).string(vs).string(client.payload).string(server.payload);
+    const x25519 = provider.primitives.x25519KeyPair?.bind(provider.primitives);
     const context = {
       randomBytes: input.randomBytes,
+      ...(x25519 ? { x25519KeyPair: x25519 } : {}),
       exchangeHashPrefix: prefix.finish().slice(),
       groupSizes: groupSizes(this.ciphers, this.macs),
     };
@@ -155,7 +159,8 @@ export class KexRound {
     if (expectedType !== hostKey.type) {
       throw new HostKeyError('', `server sent a ${hostKey.type} key for host-key algorithm ${algorithm}`);
     }
-    if (!hostKey.verify(result.exchangeHash, result.signature, algorithm)) {
+    const primitives = this.input.provider.primitives;
+    if (!verifyHostSignature(primitives, hostKey, result.exchangeHash, result.signature, algorithm)) {
       throw new HostKeyError('', `server's ${algorithm} signature over the exchange hash does not verify`, {
         code: 'ERR_HOST_KEY_SIGNATURE',
       });

@@ -1,11 +1,14 @@
-// A provider for Node.js that runs the bulk ciphers and MACs in node:crypto (OpenSSL, built into the
+// A provider for Node.js that runs the bulk ciphers, the MACs, X25519 and the
+// host key's Ed25519 signature check in node:crypto (OpenSSL, built into the
 // runtime; no native addon). Poly1305 is ours in WebAssembly (poly1305-wasm.ts): Node exposes
 // Poly1305 only inside the RFC 8439 AEAD, which is not OpenSSH's construction, and noble's pure-JS
 // Poly1305 was the bottleneck of chacha20-poly1305@openssh.com here.
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync } from 'node:crypto';
 import type { CryptoPrimitives, CryptoProvider, HashName } from '../crypto-provider.js';
 import { nobleProvider } from '../noble-provider.js';
+import { nodeEd25519Verify } from './ed25519-verify.js';
 import { wasmPoly1305, wasmPoly1305Parts } from './poly1305-wasm.js';
+import { nodeX25519KeyPair } from './x25519.js';
 
 /** A plain Uint8Array over a Buffer's bytes: Buffer#slice returns a view, not a copy, a trap for callers. */
 function plainView(b: Buffer): Uint8Array {
@@ -94,6 +97,8 @@ export const nodePrimitives: CryptoPrimitives = {
   },
   poly1305: wasmPoly1305,
   poly1305Parts: wasmPoly1305Parts,
+  x25519KeyPair: nodeX25519KeyPair,
+  ed25519Verify: nodeEd25519Verify,
   hmac(hash, key) {
     const secret = createSecretKey(key);
     const name = hmacNames[hash];
