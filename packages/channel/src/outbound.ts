@@ -2,7 +2,7 @@
 // is cut into packets of at most the peer's maximum packet size, and goes out in the order it was
 // written, EOF last. A write resolves once its last byte is within the window and handed to the
 // transport — which is what makes `await write()` the backpressure.
-import { MessageType, ProtocolError } from '@sshts/wire';
+import { concatBytes, MessageType, ProtocolError } from '@sshts/wire';
 import { encodeData, encodeDataHeader, encodeRecipientOnly } from './channel-messages.js';
 import { ChannelClosedError } from './errors.js';
 import { MAX_SEND_PACKET, MAX_WINDOW } from './limits.js';
@@ -140,8 +140,7 @@ export class Outbound {
         done = i + 1;
       }
       if (this.sendParts) this.sendParts([encodeDataHeader(this.remoteId, n, p.dataType), ...parts]);
-      else
-        this.send(encodeData(this.remoteId, parts.length === 1 ? parts[0]! : concat(parts, n), p.dataType));
+      else this.send(encodeData(this.remoteId, concatBytes(parts, n), p.dataType));
       this.window -= n;
       this.complete(done);
     }
@@ -159,16 +158,6 @@ export class Outbound {
       this.head = 0;
     }
   }
-}
-
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -170,6 +170,74 @@ function fgBound(step: number): number {
 // f0 = ±1 flips s (mask F); by −g0 masks a with g0 ≠ 0 (G) and flips s when g0 = +1 (S).
 const WORDS = (N + 31) >> 5; // 24
 
+/**
+ * One divstep's pass over a pair (x, y) of bitsliced polynomials, `words` words of each: the masked
+ * swap, then y' = f0·y + (−g0)·x. For (v, r) `raise` multiplies x by x before the swap (v = x·v);
+ * for (f, g) y' is divided by x instead (shifted down one coefficient: its constant term is 0).
+ * `raise` is fixed at each call site, so branching on it reveals nothing, and measured no slower
+ * than the two passes written out.
+ */
+function divstepPass(
+  xA: Int32Array,
+  xS: Int32Array,
+  yA: Int32Array,
+  yS: Int32Array,
+  words: number,
+  swap: number,
+  F: number,
+  G: number,
+  S: number,
+  raise: boolean,
+): void {
+  let carryA = 0;
+  let carryS = 0;
+  let prevA = 0;
+  let prevS = 0;
+  for (let k = 0; k < words; k++) {
+    let xa = xA[k]!;
+    let xs = xS[k]!;
+    if (raise) {
+      const oa = xa;
+      const os = xs;
+      xa = (oa << 1) | carryA;
+      xs = (os << 1) | carryS;
+      carryA = oa >>> 31;
+      carryS = os >>> 31;
+    }
+    let ya = yA[k]!;
+    let ys = yS[k]!;
+    const ta = swap & (xa ^ ya);
+    const ts = swap & (xs ^ ys);
+    xa ^= ta;
+    ya ^= ta;
+    xs ^= ts;
+    ys ^= ts;
+    xA[k] = xa;
+    xS[k] = xs;
+    // (a1, s1) = f0·y, (a2, s2) = −g0·x, and their sum mod 3 (see above).
+    const s1 = ys ^ F;
+    const a2 = xa & G;
+    const d = s1 ^ xs ^ S;
+    const na = (ya ^ a2) | (ya & a2 & ~d);
+    const ns = s1 ^ (a2 & (ya | d));
+    if (raise) {
+      yA[k] = na;
+      yS[k] = ns;
+    } else {
+      if (k > 0) {
+        yA[k - 1] = (prevA >>> 1) | (na << 31);
+        yS[k - 1] = (prevS >>> 1) | (ns << 31);
+      }
+      prevA = na;
+      prevS = ns;
+    }
+  }
+  if (!raise) {
+    yA[words - 1] = prevA >>> 1;
+    yS[words - 1] = prevS >>> 1;
+  }
+}
+
 /** 1/g in R/3, and whether g is invertible. */
 export function r3Recip(input: Int8Array): { value: Int8Array; invertible: boolean } {
   const fa = new Int32Array(WORDS);
@@ -203,65 +271,8 @@ export function r3Recip(input: Int8Array): { value: Int8Array; invertible: boole
     const F = -((fs[0]! ^ (swap & (fs[0]! ^ gs[0]!))) & 1); // f0 = −1
     const G = g0nz; // g0 ≠ 0 (the same before and after the swap: f0 ≠ 0)
     const S = ~-((gs[0]! ^ (swap & (fs[0]! ^ gs[0]!))) & 1); // −g0 = −1, i.e. g0 = +1
-    // f, g: masked swap, then g' = f0·g + (−g0)·f word by word, shifted down one coefficient.
-    const fgWords = (fgBound(step) + 31) >> 5;
-    let prevA = 0;
-    let prevS = 0;
-    for (let k = 0; k < fgWords; k++) {
-      let xa = fa[k]!;
-      let xs = fs[k]!;
-      let ya = ga[k]!;
-      let ys = gs[k]!;
-      const ta = swap & (xa ^ ya);
-      const ts = swap & (xs ^ ys);
-      xa ^= ta;
-      ya ^= ta;
-      xs ^= ts;
-      ys ^= ts;
-      fa[k] = xa;
-      fs[k] = xs;
-      // (a1, s1) = f0·g, (a2, s2) = −g0·f, and their sum mod 3 (see above).
-      const s1 = ys ^ F;
-      const a2 = xa & G;
-      const d = s1 ^ xs ^ S;
-      const na = (ya ^ a2) | (ya & a2 & ~d);
-      const ns = s1 ^ (a2 & (ya | d));
-      if (k > 0) {
-        ga[k - 1] = (prevA >>> 1) | (na << 31);
-        gs[k - 1] = (prevS >>> 1) | (ns << 31);
-      }
-      prevA = na;
-      prevS = ns;
-    }
-    ga[fgWords - 1] = prevA >>> 1;
-    gs[fgWords - 1] = prevS >>> 1;
-    // v = x·v (shift up one coefficient), masked swap with r, then r' = f0·r + (−g0)·v.
-    const vrWords = Math.min(WORDS, (step >> 5) + 1); // covers index step
-    let carryA = 0;
-    let carryS = 0;
-    for (let k = 0; k < vrWords; k++) {
-      const oa = va[k]!;
-      const os = vs[k]!;
-      let xa = (oa << 1) | carryA;
-      let xs = (os << 1) | carryS;
-      carryA = oa >>> 31;
-      carryS = os >>> 31;
-      let ya = ra[k]!;
-      let ys = rs[k]!;
-      const ta = swap & (xa ^ ya);
-      const ts = swap & (xs ^ ys);
-      xa ^= ta;
-      ya ^= ta;
-      xs ^= ts;
-      ys ^= ts;
-      va[k] = xa;
-      vs[k] = xs;
-      const s1 = ys ^ F;
-      const a2 = xa & G;
-      const d = s1 ^ xs ^ S;
-      ra[k] = (ya ^ a2) | (ya & a2 & ~d);
-      rs[k] = s1 ^ (a2 & (ya | d));
-    }
+    divstepPass(fa, fs, ga, gs, (fgBound(step) + 31) >> 5, swap, F, G, S, false);
+    divstepPass(va, vs, ra, rs, Math.min(WORDS, (step >> 5) + 1), swap, F, G, S, true); // covers index step
   }
   // f0 = ±1 is its own reciprocal: value_i = f0 · v_(p−1−i).
   const flip = -(fs[0]! & 1);

@@ -5,23 +5,17 @@
 // buffer joins them — push() does that — while a large DATA reply can go to its destination piece
 // by piece (session.ts). Lengths under 5 (type + id) or over the limit are refused before anything
 // is kept (libssh2 CVE-2019-3858/3860, libssh CVE-2026-59844's class).
-import { PacketLengthError } from '@sshts/wire';
+import { concatBytes, PacketLengthError } from '@sshts/wire';
 import { MAX_MESSAGE_LENGTH } from './constants.js';
+
+/**
+ * Joins the views of one message into one buffer (a view itself when there is only one). Kept
+ * under this name because the session and read pipeline import the join from here.
+ */
+export const joinParts: (parts: readonly Uint8Array[], length: number) => Uint8Array = concatBytes;
 
 /** type byte + uint32 request id (or version): the smallest message v3 defines. */
 const MIN_MESSAGE_LENGTH = 5;
-
-/** Joins the views of one message into one buffer (a view itself when there is only one). */
-export function joinParts(parts: readonly Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 export class PacketReader {
   private readonly header = new Uint8Array(4);

@@ -3,20 +3,40 @@
 // Per packet this takes one ChaCha20(K_2, seq) keystream for both the Poly1305 key (block 0) and
 // the payload (from block 1: the keystream simply continues past the 64-byte block), one
 // ChaCha20(K_1, seq) for the length field, and it hands the ciphertext on instead of copying it
-// back. Same construction, bytes and checks as chacha20-poly1305.ts.
-import { MacError } from '@sshts/wire';
-import type { PacketOpener, PacketSealer } from '../cipher.js';
-import { constantTimeEqual } from '../constant-time.js';
+// back. Only the keystreams are here: the packet handling and its checks are chacha20-poly1305.ts's.
 import type { ChaCha20Keyed, CryptoPrimitives } from '../crypto-primitives.js';
+import type { ChaChaPolyCore, ChaChaPolyPayload } from './chacha20-poly1305.js';
 
 const TAG_LENGTH = 16;
-const BLOCK_SIZE = 8;
 /** One keystream block: its first 32 bytes are the Poly1305 key, the rest is discarded. */
 const ZERO_BLOCK = new Uint8Array(64);
 
 type Poly1305Parts = NonNullable<CryptoPrimitives['poly1305Parts']>;
 
-class KeyedState {
+/** One packet's ChaCha20(K_2, seq) keystream, its Poly1305 key already taken from block 0. */
+class KeyedPayload implements ChaChaPolyPayload {
+  constructor(
+    private readonly stream: ReturnType<ChaCha20Keyed['start']>,
+    private readonly polyKey: Uint8Array,
+    private readonly mac: Poly1305Parts,
+  ) {}
+
+  tag(authenticated: Uint8Array, out: Uint8Array): void {
+    this.tagParts([authenticated], out);
+  }
+
+  /** Poly1305 of the concatenation of `parts`, so a detached packet needs no join first. */
+  tagParts(parts: readonly Uint8Array[], out: Uint8Array): void {
+    this.mac(this.polyKey, parts, out);
+    this.polyKey.fill(0);
+  }
+
+  crypt(body: Uint8Array): Uint8Array {
+    return this.stream.next(body);
+  }
+}
+
+export class KeyedCore implements ChaChaPolyCore {
   private readonly main: ChaCha20Keyed;
   private readonly header: ChaCha20Keyed;
   /** The nonce is the packet sequence number as a uint64, big-endian. */
@@ -25,7 +45,7 @@ class KeyedState {
 
   constructor(
     keyed: NonNullable<CryptoPrimitives['chacha20Keyed']>,
-    readonly mac: Poly1305Parts,
+    private readonly mac: Poly1305Parts,
     key: Uint8Array,
   ) {
     this.main = keyed(key.subarray(0, 32)); // K_2
@@ -38,69 +58,19 @@ class KeyedState {
     return this.header.start(this.nonce, 0).next(field);
   }
 
-  /** The payload keystream of packet `seq` and its Poly1305 key (block 0). */
-  payload(seq: number): { polyKey: Uint8Array; crypt(body: Uint8Array): Uint8Array } {
+  payload(seq: number): KeyedPayload {
     this.nonceView.setUint32(4, seq >>> 0);
     const stream = this.main.start(this.nonce, 0);
-    const polyKey = stream.next(ZERO_BLOCK).subarray(0, 32);
-    return { polyKey, crypt: (body) => stream.next(body) };
+    return new KeyedPayload(stream, stream.next(ZERO_BLOCK).subarray(0, 32), this.mac);
   }
-}
 
-export function createKeyedSealer(
-  keyed: NonNullable<CryptoPrimitives['chacha20Keyed']>,
-  mac: Poly1305Parts,
-  key: Uint8Array,
-): PacketSealer {
-  const state = new KeyedState(keyed, mac, key);
-  return {
-    blockSize: BLOCK_SIZE,
-    macLength: TAG_LENGTH,
-    lengthIsAad: true,
-    seal(seq, packet) {
-      const end = packet.length - TAG_LENGTH;
-      packet.set(state.cryptLength(seq, packet.subarray(0, 4)));
-      const { polyKey, crypt } = state.payload(seq);
-      packet.set(crypt(packet.subarray(4, end)), 4);
-      mac(polyKey, [packet.subarray(0, end)], packet.subarray(end));
-      polyKey.fill(0);
-    },
-    sealDetached(seq, lengthField, body) {
-      const encryptedLength = state.cryptLength(seq, lengthField);
-      const { polyKey, crypt } = state.payload(seq);
-      const ciphertext = crypt(body);
-      const tag = new Uint8Array(TAG_LENGTH);
-      mac(polyKey, [encryptedLength, ciphertext], tag);
-      polyKey.fill(0);
-      return [encryptedLength, ciphertext, tag];
-    },
-  };
-}
-
-export function createKeyedOpener(
-  keyed: NonNullable<CryptoPrimitives['chacha20Keyed']>,
-  mac: Poly1305Parts,
-  key: Uint8Array,
-): PacketOpener {
-  const state = new KeyedState(keyed, mac, key);
-  const expected = new Uint8Array(TAG_LENGTH);
-  return {
-    blockSize: BLOCK_SIZE,
-    macLength: TAG_LENGTH,
-    lengthIsAad: true,
-    headerLength: 4,
-    decryptLength(seq, header) {
-      const field = state.cryptLength(seq, header.subarray(0, 4));
-      return new DataView(field.buffer, field.byteOffset, 4).getUint32(0);
-    },
-    open(seq, packet) {
-      const end = packet.length - TAG_LENGTH;
-      const { polyKey, crypt } = state.payload(seq);
-      // The tag covers the encrypted length and body; check it before decrypting anything.
-      mac(polyKey, [packet.subarray(0, end)], expected);
-      polyKey.fill(0);
-      if (!constantTimeEqual(expected, packet.subarray(end))) throw new MacError();
-      return crypt(packet.subarray(4, end));
-    },
-  };
+  /** PacketSealer.sealDetached: the ciphertext goes out as the primitive returned it, uncopied. */
+  sealDetached(seq: number, lengthField: Uint8Array, body: Uint8Array): Uint8Array[] {
+    const encryptedLength = this.cryptLength(seq, lengthField);
+    const payload = this.payload(seq);
+    const ciphertext = payload.crypt(body);
+    const tag = new Uint8Array(TAG_LENGTH);
+    payload.tagParts([encryptedLength, ciphertext], tag);
+    return [encryptedLength, ciphertext, tag];
+  }
 }

@@ -1,24 +1,46 @@
 // chacha20-poly1305@openssh.com, OpenSSH PROTOCOL.chacha20poly1305 (draft-ietf-sshm-chacha20-poly1305).
 // Not the RFC 8439 AEAD: two ChaCha20 instances with 64-bit nonces, and the length field encrypted
-// separately so the receiver can learn it before the whole packet has arrived.
+// separately so the receiver can learn it before the whole packet has arrived. The packet handling
+// (what is encrypted and authenticated, and the tag checked before anything is decrypted) is here
+// once; where the keystreams come from is a ChaChaPolyCore: in place over `chacha20` / `poly1305`
+// here, or over keyed primitives that cannot work in place (chacha20-poly1305-detached.ts).
 import { MacError } from '@sshts/wire';
 import type { AeadCipherAlgorithm, PacketOpener, PacketSealer } from '../cipher.js';
 import { constantTimeEqual } from '../constant-time.js';
 import type { CryptoPrimitives } from '../crypto-primitives.js';
-import { createKeyedOpener, createKeyedSealer } from './chacha20-poly1305-detached.js';
+import { KeyedCore } from './chacha20-poly1305-detached.js';
 
 const TAG_LENGTH = 16;
 const BLOCK_SIZE = 8; // OpenSSH pads chacha20-poly1305 packets to 8 bytes (cipher.c)
 
-class ChaChaPolyState {
+/** The keystreams of one direction, for the packet handling below. */
+export interface ChaChaPolyCore {
+  /**
+   * The 4-byte length field of packet `seq` en- or decrypted with ChaCha20(K_1, seq), into a buffer
+   * of the core's: `field` stays as it is (decryptLength must not modify the header).
+   */
+  cryptLength(seq: number, field: Uint8Array): Uint8Array;
+  /** Packet `seq`'s Poly1305 key (ChaCha20(K_2, seq) block 0) and payload keystream (from block 1). */
+  payload(seq: number): ChaChaPolyPayload;
+}
+
+export interface ChaChaPolyPayload {
+  /** Poly1305 of `authenticated` under the packet's key, written into `out` (16 bytes). */
+  tag(authenticated: Uint8Array, out: Uint8Array): void;
+  /** En- or decrypts `body`, in place (returning `body`) or into a new buffer. */
+  crypt(body: Uint8Array): Uint8Array;
+}
+
+class InPlaceCore implements ChaChaPolyCore, ChaChaPolyPayload {
   /** K_2: the first 32 bytes of key material, for the payload and the Poly1305 key. */
   private readonly mainKey: Uint8Array;
   /** K_1: the last 32 bytes, for the 4-byte length field only. */
   private readonly headerKey: Uint8Array;
   /** The nonce is the packet sequence number as a uint64, big-endian. */
   private readonly nonce = new Uint8Array(8);
+  private readonly nonceView = new DataView(this.nonce.buffer);
+  private readonly lengthField = new Uint8Array(4);
   private readonly polyKey = new Uint8Array(32);
-  private readonly tag = new Uint8Array(TAG_LENGTH);
 
   constructor(
     private readonly p: CryptoPrimitives,
@@ -28,73 +50,71 @@ class ChaChaPolyState {
     this.headerKey = key.slice(32, 64);
   }
 
-  setSequence(seq: number): void {
+  private setSequence(seq: number): void {
     // High 32 bits stay zero: SSH sequence numbers are uint32.
-    new DataView(this.nonce.buffer).setUint32(4, seq >>> 0);
+    this.nonceView.setUint32(4, seq >>> 0);
   }
 
-  /** The Poly1305 key is the first 32 bytes of ChaCha20(K_2, seq) block 0. */
-  derivePolyKey(): Uint8Array {
+  cryptLength(seq: number, field: Uint8Array): Uint8Array {
+    this.setSequence(seq);
+    this.lengthField.set(field);
+    this.p.chacha20(this.headerKey, this.nonce, 0, this.lengthField);
+    return this.lengthField;
+  }
+
+  /** Nothing to set up per packet but the nonce, so the core is its own payload. */
+  payload(seq: number): ChaChaPolyPayload {
+    this.setSequence(seq);
+    return this;
+  }
+
+  tag(authenticated: Uint8Array, out: Uint8Array): void {
     this.polyKey.fill(0);
     this.p.chacha20(this.mainKey, this.nonce, 0, this.polyKey);
-    return this.polyKey;
+    this.p.poly1305(this.polyKey, authenticated, out);
   }
 
-  cryptLength(field: Uint8Array): void {
-    this.p.chacha20(this.headerKey, this.nonce, 0, field);
-  }
-
-  /** The payload uses ChaCha20(K_2, seq) starting at block counter 1. */
-  cryptBody(body: Uint8Array): void {
+  crypt(body: Uint8Array): Uint8Array {
     this.p.chacha20(this.mainKey, this.nonce, 1, body);
-  }
-
-  computeTag(authenticated: Uint8Array): Uint8Array {
-    this.p.poly1305(this.derivePolyKey(), authenticated, this.tag);
-    return this.tag;
+    return body;
   }
 }
 
-function createSealer(p: CryptoPrimitives, key: Uint8Array): PacketSealer {
-  const state = new ChaChaPolyState(p, key);
+function createSealer(core: ChaChaPolyCore): PacketSealer {
   return {
     blockSize: BLOCK_SIZE,
     macLength: TAG_LENGTH,
     lengthIsAad: true,
     seal(seq, packet) {
       const end = packet.length - TAG_LENGTH;
-      state.setSequence(seq);
-      state.cryptLength(packet.subarray(0, 4));
-      state.cryptBody(packet.subarray(4, end));
-      packet.set(state.computeTag(packet.subarray(0, end)), end);
+      packet.set(core.cryptLength(seq, packet.subarray(0, 4)));
+      const payload = core.payload(seq);
+      const body = packet.subarray(4, end);
+      const ciphertext = payload.crypt(body);
+      if (ciphertext !== body) packet.set(ciphertext, 4);
+      payload.tag(packet.subarray(0, end), packet.subarray(end));
     },
   };
 }
 
-function createOpener(p: CryptoPrimitives, key: Uint8Array): PacketOpener {
-  const state = new ChaChaPolyState(p, key);
-  const lengthField = new Uint8Array(4);
-  const lengthView = new DataView(lengthField.buffer);
+function createOpener(core: ChaChaPolyCore): PacketOpener {
+  const expected = new Uint8Array(TAG_LENGTH);
   return {
     blockSize: BLOCK_SIZE,
     macLength: TAG_LENGTH,
     lengthIsAad: true,
     headerLength: 4,
     decryptLength(seq, header) {
-      state.setSequence(seq);
-      lengthField.set(header.subarray(0, 4));
-      state.cryptLength(lengthField);
-      return lengthView.getUint32(0);
+      const f = core.cryptLength(seq, header.subarray(0, 4));
+      return ((f[0]! << 24) | (f[1]! << 16) | (f[2]! << 8) | f[3]!) >>> 0;
     },
     open(seq, packet) {
       const end = packet.length - TAG_LENGTH;
-      state.setSequence(seq);
+      const payload = core.payload(seq);
       // The tag covers the encrypted length and body; check it before decrypting anything.
-      const expected = state.computeTag(packet.subarray(0, end));
+      payload.tag(packet.subarray(0, end), expected);
       if (!constantTimeEqual(expected, packet.subarray(end))) throw new MacError();
-      const body = packet.subarray(4, end);
-      state.cryptBody(body);
-      return body;
+      return payload.crypt(packet.subarray(4, end));
     },
   };
 }
@@ -106,13 +126,18 @@ export const chacha20Poly1305: AeadCipherAlgorithm = {
   ivLength: 0,
   blockSize: BLOCK_SIZE,
   tagLength: TAG_LENGTH,
-  // Primitives that cannot work in place (node:crypto) get the variant built for them.
-  createSealer: (p, key) =>
-    p.chacha20Keyed && p.poly1305Parts
-      ? createKeyedSealer(p.chacha20Keyed, p.poly1305Parts, key)
-      : createSealer(p, key),
+  // Primitives that cannot work in place (node:crypto) get the core built for them.
+  createSealer(p, key) {
+    if (!(p.chacha20Keyed && p.poly1305Parts)) return createSealer(new InPlaceCore(p, key));
+    const core = new KeyedCore(p.chacha20Keyed, p.poly1305Parts, key);
+    const sealer = createSealer(core);
+    sealer.sealDetached = (seq, lengthField, body) => core.sealDetached(seq, lengthField, body);
+    return sealer;
+  },
   createOpener: (p, key) =>
-    p.chacha20Keyed && p.poly1305Parts
-      ? createKeyedOpener(p.chacha20Keyed, p.poly1305Parts, key)
-      : createOpener(p, key),
+    createOpener(
+      p.chacha20Keyed && p.poly1305Parts
+        ? new KeyedCore(p.chacha20Keyed, p.poly1305Parts, key)
+        : new InPlaceCore(p, key),
+    ),
 };
