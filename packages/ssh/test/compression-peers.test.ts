@@ -197,7 +197,7 @@ describe('our client → OpenSSH sshd (Compression yes)', async () => {
     peer = await startPeer('openssh', {
       authorizedKeys: [key.publicKey.toString()],
       sshdConfig: ['Compression yes'],
-      rekeyLimit: '512K',
+      rekeyLimit: '256K',
     });
   }, 120_000);
   afterAll(() => peer?.close());
