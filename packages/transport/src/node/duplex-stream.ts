@@ -36,6 +36,7 @@ export function nodeStreamsToByteStream(input: Readable, output: Writable): Byte
 
 function directStream(input: Readable, output: Writable, takeBack: () => void): DirectByteStream {
   const sameStream = (output as unknown) === input; // a socket is both
+  let corked = false;
   return {
     start(receiver) {
       takeBack();
@@ -57,10 +58,17 @@ function directStream(input: Readable, output: Writable, takeBack: () => void): 
       if (!sameStream) output.once('error', end);
     },
     write(chunks) {
-      // One batch, one vectored write: the cork holds the chunks until uncork() hands them over.
-      output.cork();
+      // Everything written in one tick (several flushes of the driver may fall in it) leaves as one
+      // vectored write: the cork holds the chunks until the uncork on the next tick.
+      if (!corked) {
+        corked = true;
+        output.cork();
+        process.nextTick(() => {
+          corked = false;
+          output.uncork();
+        });
+      }
       for (const chunk of chunks) output.write(chunk);
-      output.uncork();
       // As in the Web Streams sink below: up to WRITE_BUFFER_LIMIT queued, then wait.
       if (output.writableLength <= WRITE_BUFFER_LIMIT || output.destroyed) return undefined;
       return new Promise<void>((resolve) => {
