@@ -4,7 +4,7 @@ import type { PacketSealer } from './cipher.js';
 import type { CryptoPrimitives } from './crypto-primitives.js';
 import { MAX_OUTGOING_PACKET_SIZE, MIN_PADDING } from './limits.js';
 import { createSealer, type DirectionKeys, INITIAL_KEYS } from './packet-protection.js';
-import { RandomPool } from './random-pool.js';
+import { sharedRandomPool } from './random-pool.js';
 
 /** Packets whose body is at most this many bytes are drafted in a fresh buffer, not the staging one. */
 const SMALL_BODY = 1024;
@@ -53,7 +53,7 @@ export class PacketEncoder {
     this.maxPacketSize = options.maxPacketSize ?? MAX_OUTGOING_PACKET_SIZE;
     if (options.padding) this.fillPadding = options.padding;
     else {
-      const pool = new RandomPool((out) => primitives.randomFill(out));
+      const pool = sharedRandomPool(primitives);
       this.fillPadding = (out) => pool.fill(out);
     }
     this.seq = (options.initialSequenceNumber ?? 0) >>> 0;
