@@ -42,6 +42,8 @@ const CONTENDERS: (() => Contender)[] = [
   () => new SshtsSftp('node', 'get/put'),
   () => new SshtsSftp('node', 'streams'),
   () => new SshtsSftp('noble', 'get/put'),
+  () => new SshtsSftp('noble+offload', 'get/put'),
+  () => new SshtsSftp('node+offload', 'get/put'),
 ];
 
 const DEFAULT_CIPHERS = ['chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.com'];

@@ -12,30 +12,13 @@ import { generatePrivateKey } from '@sshts/keys';
 import { type Peer, type PeerName, peerAvailability, startPeer } from '@sshts/test-peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handshakeWith } from './peer-client.js';
+import { repeatingData } from './repeating-data.js';
 import { execWithInput } from './test-channel.js';
 
 const MiB = 1024 * 1024;
 const TOTAL = 64 * MiB;
 
-// 1 MiB of pseudo-random bytes, repeated: cheap to produce, and a lost or repeated packet changes the hash.
-const block = new Uint8Array(MiB);
-for (let i = 0, x = 1; i < block.length; i++) {
-  x = (x * 1103515245 + 12345) >>> 0;
-  block[i] = x >>> 24;
-}
-const chunkAt = (offset: number, length: number) => {
-  const start = offset % MiB;
-  if (start + length <= MiB) return block.subarray(start, start + length);
-  const out = new Uint8Array(length);
-  out.set(block.subarray(start));
-  out.set(block.subarray(0, length - (MiB - start)), MiB - start);
-  return out;
-};
-const expectedHash = (() => {
-  const h = createHash('sha256');
-  for (let i = 0; i < TOTAL / MiB; i++) h.update(block);
-  return h.digest('hex');
-})();
+const { chunkAt, sha256: expectedHash } = repeatingData(TOTAL, 1);
 
 // Peers whose own rekey threshold can be set low; Dropbear and tinysshd have no such setting.
 const PEER_REKEY: Partial<Record<PeerName, boolean>> = { openssh: true, paramiko: true, asyncssh: true };

@@ -1,6 +1,8 @@
 // The primitives a CryptoProvider supplies: block ciphers, stream ciphers, MACs and randomness,
 // with no SSH knowledge. The SSH constructions on top of them live in ciphers/ and macs/.
 
+import type { PacketOffload } from './packet-offload.js';
+
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 /** A keyed MAC over the concatenation of `parts` (SSH MACs cover `uint32 seq || packet`). */
@@ -90,6 +92,11 @@ export interface CryptoPrimitives {
    * refuse more. Without it the host key verifies with noble.
    */
   ed25519Verify?(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean;
+  /**
+   * Optional: a thread beside the event loop that opens incoming packets once bulk data flows
+   * (packet-offload.ts; `withPacketOffload` in `@sshts/transport/node` adds one on worker_threads).
+   */
+  readonly packetOffload?: PacketOffload;
   /** HMAC with the given hash and key. */
   hmac(hash: HashName, key: Uint8Array): MacFunction;
   /** Fills `out` with cryptographically secure random bytes. */

@@ -46,6 +46,15 @@ export { nobleChaChaProvider } from './noble-chacha-provider.js';
 export { noblePrimitives, nobleProvider } from './noble-provider.js';
 export { PacketDecoder, type PacketDecoderOptions } from './packet-decoder.js';
 export { type PacketDraft, PacketEncoder, type PacketEncoderOptions } from './packet-encoder.js';
+export {
+  keysForHandover,
+  type OffloadKeys,
+  type OffloadReply,
+  type OffloadRequest,
+  type OffloadStream,
+  type PacketOffload,
+} from './packet-offload.js';
+export { offloadWorker } from './packet-offload-worker.js';
 export { createOpener, createSealer, type DirectionKeys, INITIAL_KEYS } from './packet-protection.js';
 export { type AlgorithmPreferences, defaultAlgorithmPreferences } from './preferences.js';
 export { findCipher, findMac } from './registry.js';

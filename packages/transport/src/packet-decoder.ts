@@ -2,11 +2,21 @@
 // payloads come out of next(). The length is checked before anything is allocated; the MAC or tag
 // is checked before a payload is returned. A packet that arrived whole inside one pushed chunk is
 // decrypted in that chunk without copying; one that straddles chunks is gathered into a reused
-// assembly buffer (a fresh allocation per packet costs more than the copy).
+// assembly buffer (a fresh allocation per packet costs more than the copy). Given a PacketOffload,
+// the decoder hands its stream over to that thread once bulk data flows (packet-offload.ts) and
+// from then on returns the payloads the thread sends back.
 import { MalformedMessageError, PacketLengthError } from '@sshts/wire';
 import type { PacketOpener } from './cipher.js';
 import type { CryptoPrimitives } from './crypto-primitives.js';
 import { DEFAULT_MAX_INCOMING_PACKET_LENGTH, MIN_PADDING } from './limits.js';
+import {
+  keysForHandover,
+  type OffloadKeys,
+  type OffloadReply,
+  type OffloadStream,
+  type PacketOffload,
+} from './packet-offload.js';
+import { offloadErrorToThrow } from './packet-offload-error.js';
 import { createOpener, type DirectionKeys, INITIAL_KEYS } from './packet-protection.js';
 
 export interface PacketDecoderOptions {
@@ -14,7 +24,13 @@ export interface PacketDecoderOptions {
   maxPacketLength?: number;
   /** First sequence number (default 0). Only for known-answer tests that start mid-stream. */
   initialSequenceNumber?: number;
+  /** A thread to open packets on, once `offloadAfterBytes` have been received. */
+  offload?: PacketOffload;
+  /** Bytes received in this decoder before the stream moves to `offload` (default 1 MiB). */
+  offloadAfterBytes?: number;
 }
+
+const NEWKEYS = 21;
 
 /** Packets up to this size that straddle chunks are gathered in one reused buffer. */
 const REUSED_ASSEMBLY_SIZE = 36 * 1024;
@@ -50,6 +66,19 @@ export class PacketDecoder {
   packetsSinceKeys = 0;
   bytesSinceKeys = 0;
   sequenceWrapped = false;
+  /** Called when payloads have arrived from the offload thread: call `next()` for them. */
+  onPackets: (() => void) | undefined;
+  private keys: DirectionKeys = INITIAL_KEYS;
+  private offload: PacketOffload | undefined;
+  private readonly offloadAfterBytes: number;
+  private receivedBytes = 0;
+  private lastMessageType = 0;
+  /** The offload thread's stream, once handed over. */
+  private remote: OffloadStream | undefined;
+  private readonly replies: OffloadReply[] = [];
+  private replyPacket = 0;
+  private replyStart = 0;
+  private remoteKeys: { keys: OffloadKeys; resetSequence: boolean } | undefined;
 
   constructor(
     private readonly primitives: CryptoPrimitives,
@@ -61,6 +90,13 @@ export class PacketDecoder {
     this.aligned = primitives.alignedBuffers;
     this.inPlace = primitives.alignedBuffers;
     this.seq = (options.initialSequenceNumber ?? 0) >>> 0;
+    this.offload = options.offload;
+    this.offloadAfterBytes = options.offloadAfterBytes ?? 1024 * 1024;
+  }
+
+  /** True once the stream is opened on the offload thread. */
+  get offloaded(): boolean {
+    return this.remote !== undefined;
   }
 
   get sequenceNumber(): number {
@@ -74,19 +110,39 @@ export class PacketDecoder {
 
   /** Switches to new keys; call right after receiving NEWKEYS, before the next `next()`. */
   setKeys(keys: DirectionKeys): void {
-    this.opener = createOpener(this.primitives, keys);
+    this.keys = keys;
     this.packetsSinceKeys = 0;
     this.bytesSinceKeys = 0;
+    if (this.remote) {
+      // The thread paused after the NEWKEYS it returned; the keys go to it with the next next().
+      this.remoteKeys = { keys: offloadKeys(keys), resetSequence: false };
+      return;
+    }
+    this.opener = createOpener(this.primitives, keys);
   }
 
   resetSequence(): void {
     this.seq = 0;
     this.sequenceWrapped = false;
+    if (this.remoteKeys) this.remoteKeys.resetSequence = true;
+  }
+
+  /** Ends the offload thread's stream, if any (the connection closed). */
+  dispose(): void {
+    this.remote?.end();
+    this.remote = undefined;
+    this.offload = undefined;
   }
 
   /** Queues received bytes. The decoder owns `chunk` from now on and may decrypt it in place. */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
+    if (this.remote) {
+      // A copy that can be transferred: the chunk's buffer may hold other bytes (Node's pools).
+      const copy = chunk.slice();
+      this.remote.send({ op: 'data', id: this.remote.id, chunk: copy }, [copy.buffer]);
+      return;
+    }
     this.chunks.push(chunk);
     this.available += chunk.length;
   }
@@ -97,6 +153,7 @@ export class PacketDecoder {
    * PacketLengthError, MacError or MalformedMessageError; the connection is then unusable.
    */
   next(): Uint8Array | undefined {
+    if (this.remote || (this.offload && this.handOver())) return this.nextOffloaded();
     const opener = this.opener;
     if (this.pendingLength < 0) {
       if (this.available < opener.headerLength) return undefined;
@@ -118,6 +175,7 @@ export class PacketDecoder {
     if (this.seq === 0) this.sequenceWrapped = true;
     this.packetsSinceKeys++;
     this.bytesSinceKeys += total;
+    this.receivedBytes += total;
 
     const padding = body[0]!;
     const payloadLength = packetLength - 1 - padding;
@@ -125,7 +183,93 @@ export class PacketDecoder {
     if (payloadLength < 1) {
       throw new MalformedMessageError('padding_length', `${padding} leaves no payload in ${packetLength}`);
     }
+    this.lastMessageType = body[1]!;
     return body.subarray(1, 1 + payloadLength);
+  }
+
+  /**
+   * Moves the stream to the offload thread when enough has been received and the decoder stands
+   * between packets under keys the thread can continue from; true once it has.
+   */
+  private handOver(): boolean {
+    const offload = this.offload!;
+    // Right after a NEWKEYS the keys are about to change under the thread: wait for them.
+    if (
+      this.receivedBytes < this.offloadAfterBytes ||
+      this.pendingLength >= 0 ||
+      this.lastMessageType === NEWKEYS
+    ) {
+      return false;
+    }
+    const keys = keysForHandover(offloadKeys(this.keys), this.packetsSinceKeys);
+    if (!keys) return false;
+    const remote = offload.open((reply) => this.onReply(reply));
+    this.offload = undefined; // one attempt: a thread that cannot start is not retried per packet
+    if (!remote) return false;
+    this.remote = remote;
+    const chunks: Uint8Array[] = [];
+    let offset = this.headOffset;
+    for (const chunk of this.chunks) {
+      chunks.push(chunk.slice(offset));
+      offset = 0;
+    }
+    this.chunks.length = 0;
+    this.headOffset = 0;
+    this.available = 0;
+    this.assembly = undefined;
+    remote.send(
+      {
+        op: 'start',
+        id: remote.id,
+        keys,
+        sequenceNumber: this.seq,
+        maxPacketLength: this.maxPacketLength,
+        chunks,
+      },
+      chunks.map((c) => c.buffer as ArrayBuffer),
+    );
+    return true;
+  }
+
+  private onReply(reply: OffloadReply): void {
+    if (!this.remote) return;
+    this.replies.push(reply);
+    this.onPackets?.();
+  }
+
+  /** The next payload the thread returned, or undefined until its next batch. */
+  private nextOffloaded(): Uint8Array | undefined {
+    const remote = this.remote;
+    if (!remote) throw new Error('packet decoder disposed');
+    if (this.remoteKeys) {
+      const { keys, resetSequence } = this.remoteKeys;
+      this.remoteKeys = undefined;
+      remote.send({ op: 'keys', id: remote.id, keys, resetSequence });
+    }
+    const reply = this.replies[0];
+    if (!reply) return undefined;
+    const i = this.replyPacket;
+    if (i === reply.ends.length) {
+      this.replies.shift();
+      this.replyPacket = 0;
+      this.replyStart = 0;
+      if (reply.error) {
+        this.dispose();
+        throw offloadErrorToThrow(reply.error);
+      }
+      return this.nextOffloaded();
+    }
+    const end = reply.ends[i]!;
+    const payload = reply.payloads.subarray(this.replyStart, end);
+    this.replyPacket = i + 1;
+    this.replyStart = end;
+    this.lastPayloadShared = false; // the batch buffer is the thread's gift, reused by nothing
+    this.lastSequenceNumber = reply.sequenceNumbers[i]!;
+    this.seq = (this.lastSequenceNumber + 1) >>> 0;
+    if (this.seq === 0) this.sequenceWrapped = true;
+    this.packetsSinceKeys++;
+    this.bytesSinceKeys += reply.wireLengths[i]!;
+    return payload;
   }
 
   private checkLength(length: number, opener: PacketOpener): void {
@@ -209,4 +353,14 @@ export class PacketDecoder {
       this.headOffset = 0;
     }
   }
+}
+
+function offloadKeys(keys: DirectionKeys): OffloadKeys {
+  return {
+    cipher: keys.cipher.name,
+    mac: keys.mac.name,
+    encKey: keys.encKey,
+    iv: keys.iv,
+    macKey: keys.macKey,
+  };
 }

@@ -167,7 +167,12 @@ export class TransportConnectionCore {
     }
     const primitives = options.provider.primitives;
     this.encoder = new PacketEncoder(primitives);
-    this.decoder = new PacketDecoder(primitives, { maxPacketLength: options.maxIncomingPacketLength });
+    this.decoder = new PacketDecoder(primitives, {
+      maxPacketLength: options.maxIncomingPacketLength,
+      // The thread finds NEWKEYS by its message type, which compression would hide.
+      offload: options.compression?.length ? undefined : primitives.packetOffload,
+    });
+    this.decoder.onPackets = () => void this.pump();
     this.identReader = new IdentificationReader(options.role === 'client');
     this.randomBytes =
       options.randomBytes ??
@@ -705,6 +710,7 @@ export class TransportConnectionCore {
   private close(info: CloseInfo): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.decoder.dispose();
     const error = info.error ?? new SSHError('ERR_CLOSED', info.reason);
     this.closeError = error;
     this.readyReject(error);

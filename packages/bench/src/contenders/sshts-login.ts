@@ -4,9 +4,25 @@
  * provider and algorithms given. TCP_NODELAY is sshts's own default (transport/src/node/tcp.ts).
  */
 import { readFileSync } from 'node:fs';
-import { KnownHosts, type PrivateKey, parsePrivateKey, SSHClient } from 'sshts';
+import {
+  type CryptoProvider,
+  KnownHosts,
+  nobleProvider,
+  nodeProvider,
+  type PrivateKey,
+  parsePrivateKey,
+  SSHClient,
+  withPacketOffload,
+} from 'sshts';
 
-export type SshtsProvider = 'node' | 'noble';
+/** The crypto provider; "+offload": incoming packets opened on a worker thread (withPacketOffload). */
+export type SshtsProvider = 'node' | 'noble' | 'node+offload' | 'noble+offload';
+
+function cryptoProvider(provider: SshtsProvider): 'node' | 'noble' | CryptoProvider {
+  if (provider === 'node+offload') return withPacketOffload(nodeProvider);
+  if (provider === 'noble+offload') return withPacketOffload(nobleProvider);
+  return provider;
+}
 
 export interface SshtsCredentials {
   host: string;
@@ -53,7 +69,7 @@ export async function sshtsLogin(
       ...(narrow.cipher ? { cipher: [narrow.cipher] } : {}),
       ...(narrow.kex ? { kex: [narrow.kex] } : {}),
     },
-    crypto: provider,
+    crypto: cryptoProvider(provider),
   });
   const negotiated = client.transport.negotiated;
   for (const [what, wanted, got] of [

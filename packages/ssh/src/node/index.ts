@@ -11,6 +11,8 @@ import { nodePlatform } from './platform.js';
 
 /** SFTPClient with get / put / uploadDir / downloadDir on local files (node:fs). */
 export { SFTPClient } from '@sshts/sftp/node';
+// A worker thread that opens incoming packets beside the event loop, for either provider.
+export { nodePacketOffload, nodeProvider, withPacketOffload } from '@sshts/transport/node';
 export * from '../index.js';
 export { nodePlatform } from './platform.js';
 export {
