@@ -94,16 +94,22 @@ async function receiveAll(
 
 const mac = macAlgorithms[0]!;
 
+/** An encoder and an offloading decoder under the same keys of `cipher`, the thread in-process. */
+function keyedPair(cipher: Parameters<typeof keysFor>[0], offloadAfterBytes: number) {
+  const keys = keysFor(cipher, mac);
+  const encoder = new PacketEncoder(noblePrimitives);
+  encoder.setKeys(keys);
+  const offload = inProcessOffload(noblePrimitives);
+  const decoder = new PacketDecoder(noblePrimitives, { offload, offloadAfterBytes });
+  decoder.setKeys(keys);
+  return { encoder, decoder, offload };
+}
+
 describe('packet offload', () => {
   it.each([chacha20Poly1305, aes128Gcm, aes256Gcm])(
     '%s: handed over mid-stream, every payload in order',
     async (cipher) => {
-      const keys = keysFor(cipher, mac);
-      const encoder = new PacketEncoder(noblePrimitives);
-      encoder.setKeys(keys);
-      const offload = inProcessOffload(noblePrimitives);
-      const decoder = new PacketDecoder(noblePrimitives, { offload, offloadAfterBytes: 5000 });
-      decoder.setKeys(keys);
+      const { encoder, decoder, offload } = keyedPair(cipher, 5000);
       const sent = Array.from({ length: 40 }, (_, i) => patternBytes(1 + ((i * 977) % 2500), i));
       const { payloads, seqs } = await receiveAll(
         decoder,
@@ -175,12 +181,7 @@ describe('packet offload', () => {
   });
 
   it('stays in-thread under a cipher whose state cannot be handed over (aes128-ctr)', async () => {
-    const keys = keysFor(aes128Ctr, mac);
-    const encoder = new PacketEncoder(noblePrimitives);
-    encoder.setKeys(keys);
-    const offload = inProcessOffload(noblePrimitives);
-    const decoder = new PacketDecoder(noblePrimitives, { offload, offloadAfterBytes: 0 });
-    decoder.setKeys(keys);
+    const { encoder, decoder, offload } = keyedPair(aes128Ctr, 0);
     const sent = Array.from({ length: 10 }, (_, i) => patternBytes(2000, i));
     const { payloads } = await receiveAll(decoder, concat(sent.map((p) => encoder.encode(p))), sent.length);
     expect(payloads).toEqual(sent);
