@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toolAvailability } from '@sshts/test-peers';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadOrCreateHostKey, startServer } from '../src/server/start-server.js';
 import { fakeIo } from './fake-io.js';
 import { runInProcess, tempHome } from './helpers.js';
@@ -81,7 +81,13 @@ describe('sshts serve', () => {
 });
 
 describe('sshts demo', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
   it('serves, connects, runs a command and moves a file both ways intact', async () => {
+    // The demo's server runs in this process and its exec is `$SHELL -c`, with the test runner's
+    // environment: a bash whose stdin is a socket and SHLVL unset sources the real ~/.bashrc
+    // (bash(1) INVOCATION), which a machine's rc can make hang. /bin/sh reads no rc for `-c`.
+    vi.stubEnv('SHELL', '/bin/sh');
     const home = await tempHome('demo');
     const r = await runInProcess(['demo', '--mib', '2'], { home: home.dir });
     expect(r.code, r.stderr).toBe(0);

@@ -8,6 +8,7 @@ peerSuite(
     software: /^dropbear_2022\.83/,
     hostKeyTypes: ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp521', 'ssh-rsa'],
     password: true,
+    userShell: true,
   },
   await peerAvailability('dropbear'),
 );

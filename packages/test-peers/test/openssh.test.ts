@@ -13,6 +13,7 @@ peerSuite(
       'ssh-rsa',
     ],
     password: true,
+    userShell: true,
     restricted: {
       options: {
         hostKeyTypes: ['ed25519', 'ecdsa256'],

@@ -30,6 +30,8 @@ export interface PeerSpec {
   /** Key types (`ssh-keygen -l` style names) of the default hostKeys. */
   hostKeyTypes: string[];
   password: boolean;
+  /** Sessions run the user's own shell (sshd, Dropbear, tinysshd), not /bin/sh (the Python peers). */
+  userShell?: boolean;
   /** A narrowed instance and the lists its KEXINIT must then offer (pseudo-algorithms aside). */
   restricted?: { options: PeerOptions; expect: Partial<Record<AlgorithmKind, string[]>> };
 }
@@ -238,6 +240,20 @@ export function peerSuite(spec: PeerSpec, availability: Availability): void {
         const marked = peer.processes().filter((pid) => !before.has(pid) && survivors.includes(pid));
         expect(marked, 'every surviving background command carries the marker').toEqual(survivors);
         leftovers.push(...marked);
+      });
+
+      // The user's rc files must not run in sessions: bash sources ~/.bashrc for sshd's and
+      // Dropbear's `-c` too (SSH_CLIENT is set), and a machine's rc can block or be killed midway
+      // (a pyenv rehash left its lock behind and every later session waited 60 s on it).
+      it.skipIf(!spec.userShell)("gives sessions a HOME without the user's shell rc files", async (ctx) => {
+        if (!sshPath) return ctx.skip(); // no OpenSSH client outside CI (toolAvailability throws under CI=true)
+        const rcFiles = '.bashrc .bash_profile .bash_login .profile .zshrc .zshenv';
+        const r = await ssh(
+          keyArgs(),
+          `for f in ${rcFiles}; do if [ -e "$HOME/$f" ]; then echo "$f"; fi; done`,
+        );
+        expect(r.status, explain(peer, r.stderr)).toBe(0);
+        expect(r.stdout).toBe('');
       });
 
       it.skipIf(!spec.password)('accepts the password option', async (ctx) => {

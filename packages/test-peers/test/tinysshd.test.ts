@@ -8,6 +8,7 @@ peerSuite(
     software: /^tinyssh_20230101/,
     hostKeyTypes: ['ssh-ed25519'],
     password: false,
+    userShell: true,
     restricted: {
       options: { algorithms: { kex: ['curve25519-sha256'] } },
       expect: { kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org'], hostKey: ['ssh-ed25519'] },

@@ -70,6 +70,8 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
     mode: 0o600,
   });
   const sftpHome = await openSshSftpHome(ctx.dir);
+  const sessionHome = join(ctx.dir, 'session-home');
+  await mkdir(sessionHome, { mode: 0o700 });
   const algorithms = options.algorithms ?? {};
   const config = [
     ...keys.map((k) => `HostKey ${k.privatePath}`),
@@ -92,8 +94,13 @@ export async function startOpenSsh(ctx: PeerContext, options: PeerOptions): Prom
     // so internal-sftp's own log is lost; sshd.log still shows the subsystem request.
     // A second `Subsystem sftp` in options.sshdConfig is a config error.
     `Subsystem sftp internal-sftp -d ${sftpHome}`,
-    // Sessions carry the marker too, so close() also finds commands they left running.
-    `SetEnv ${MARKER_VAR}=${ctx.dir}`,
+    // Sessions carry the marker too, so close() also finds commands they left running. HOME is an
+    // empty throwaway dir so that the sessions' shells (bash -c for exec, a login bash for a pty)
+    // never run the machine user's ~/.bashrc or ~/.profile: sshd sets SSH_CLIENT, for which bash
+    // sources ~/.bashrc even for `-c` (bash(1) INVOCATION), and a user's rc can block (a pyenv
+    // rehash waits 60 s on a lock left by a session killed mid-rehash). sshd_config(5): SetEnv
+    // overrides the default environment; the session still starts in the real home (pw_dir).
+    `SetEnv ${MARKER_VAR}=${ctx.dir} HOME=${sessionHome}`,
     ...(algorithms.kex ? [`KexAlgorithms ${algorithms.kex.join(',')}`] : []),
     ...(algorithms.hostKey ? [`HostKeyAlgorithms ${algorithms.hostKey.join(',')}`] : []),
     ...(algorithms.cipher ? [`Ciphers ${algorithms.cipher.join(',')}`] : []),
